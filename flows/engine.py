@@ -1,0 +1,637 @@
+"""The officer's conversation as a pure state machine: ``step(state, event) -> (state, replies)``.
+
+No I/O and no chat framework here (sans-IO, in the manner of h11): the shell loads the report
+and the officer's place in it from the database, calls ``step``, stores what changed and only
+then delivers the replies. Telegram, Zalo and the console are skins over this one module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from flows import answers as ans
+from flows import formulas, rules, texts
+from flows.answers import Value
+from flows.catalog import Indicator, Kind, Template
+from flows.numbers import format_number
+
+EDITABLE = frozenset({"draft", "returned"})
+
+
+# --- data
+@dataclass(frozen=True)
+class Answer:
+    value: Value | None = None
+    skipped: bool = False
+    note: str | None = None
+
+    @property
+    def done(self) -> bool:
+        """Answered or deliberately skipped: the engine will not ask it again by itself."""
+        return self.value is not None or self.skipped
+
+
+@dataclass(frozen=True)
+class Report:
+    """One unit's submission for one round, as the engine needs it."""
+
+    template: Template
+    unit_name: str
+    period_label: str
+    deadline: date
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    previous: Mapping[str, Value] = field(default_factory=dict)
+    status: str = "draft"
+    status_note: str | None = None
+    submitted_at: datetime | None = None
+    today: date | None = None  # the shell's clock, for "còn 3 ngày"; None in pure tests
+
+    def value(self, code: str) -> Value | None:
+        a = self.answers.get(code)
+        return a.value if a else None
+
+    def values(self) -> dict[str, Value | None]:
+        return {code: a.value for code, a in self.answers.items()}
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.template.asked if self._done(i.code))
+
+    def _done(self, code: str) -> bool:
+        a = self.answers.get(code)
+        return bool(a and a.done)
+
+    def missing(self) -> list[str]:
+        return [i.code for i in self.template.asked if not self._done(i.code)]
+
+
+PendingKind = Literal["intro", "soft", "unclear", "submit"]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question put to the officer that is not an indicator (confirm, pick a reading)."""
+
+    kind: PendingKind
+    readings: tuple[str, ...] = ()  # plain decimals for "soft" (one) and "unclear" (several)
+
+
+@dataclass(frozen=True)
+class Session:
+    """Where this officer is: the indicator on screen and any confirmation awaited."""
+
+    code: str | None = None
+    pending: Pending | None = None
+
+    def to_json(self) -> dict[str, object]:
+        p = self.pending
+        return {"code": self.code, "pending": p and {"kind": p.kind, "readings": list(p.readings)}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object] | None) -> Session:
+        if not data:
+            return cls()
+        p = data.get("pending")
+        pending = (
+            Pending(p["kind"], tuple(p.get("readings", ())))  # type: ignore[index,union-attr,arg-type]
+            if isinstance(p, dict)
+            else None
+        )
+        code = data.get("code")
+        return cls(code if isinstance(code, str) else None, pending)
+
+
+@dataclass(frozen=True)
+class State:
+    report: Report
+    session: Session = Session()
+
+
+# --- events
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    option_id: str
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str = ""
+
+
+Event = Text | Press | Command
+
+
+def parse_event(text: str) -> Event:
+    """A typed line: '/sua III.2.3' is a command (with or without '@botname'), else text."""
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        head, _, rest = stripped[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        return Command(name, rest.strip())
+    return Text(text)
+
+
+# --- replies
+@dataclass(frozen=True)
+class Option:
+    """A choice offered with a reply; each transport decides how to show it.
+
+    ``key`` is what a text-only chat types for it (a choice's code, or 1/2 for a confirmation);
+    options without a key are typed by their label. ``id`` is short enough for Telegram's
+    64-byte callback data and names the indicator, so a stale button cannot act on another one.
+    """
+
+    id: str
+    label: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+
+
+# --- the step
+def step(state: State, event: Event, now: datetime) -> tuple[State, list[Reply]]:
+    if isinstance(event, Command):
+        return _command(state, event, now)
+    if isinstance(event, Press):
+        option = _find_option(state, event.option_id)
+        if option is None:
+            return state, [_with_prompt(state, texts.STALE_CHOICE)]
+        return _choose(state, option.id, now)
+    option = _match_typed(state, event.text)
+    if option is not None:
+        return _choose(state, option.id, now)
+    return _typed(state, event.text)
+
+
+def prompt(state: State) -> Reply:
+    """What the officer should be looking at now; re-sent after errors and on resume."""
+    report, session = state.report, state.session
+    pending = session.pending
+    if report.status not in EDITABLE:
+        return Reply(texts.locked(report.status, report.submitted_at), (_review_option(),))
+    if pending and pending.kind == "intro":
+        return _intro(state)
+    if pending and pending.kind == "submit":
+        return _submit_prompt(report)
+    if session.code is None:
+        if not report.missing():
+            return _done_prompt(report)
+        return _intro(state)
+    ind = report.template.by_code[session.code]
+    if pending and pending.kind == "soft":
+        shown = ans.show(ind, _decimal(pending.readings[0]))
+        previous = ans.show(ind, report.previous.get(ind.code))
+        return Reply(
+            texts.far_from_previous(shown, previous),
+            (
+                Option(f"ok:{ind.code}", texts.confirm_value(shown), "1"),
+                Option(f"re:{ind.code}", texts.RETYPE, "2"),
+            ),
+        )
+    if pending and pending.kind == "unclear":
+        shown = [format_number(_decimal(r)) for r in pending.readings]
+        return Reply(
+            texts.ambiguous(shown),
+            tuple(
+                Option(f"pick:{ind.code}:{n}", label, str(n + 1)) for n, label in enumerate(shown)
+            ),
+        )
+    return _question(report, ind)
+
+
+def _intro(state: State) -> Reply:
+    report = state.report
+    lines = [
+        texts.intro(
+            report.unit_name,
+            report.period_label,
+            report.deadline,
+            report.today,
+            report.answered,
+            len(report.template.asked),
+        )
+    ]
+    if report.status == "returned":
+        lines.append(texts.returned(report.status_note))
+    label = texts.CONTINUE if report.answered else texts.START
+    return Reply("\n".join(lines), (Option("start", label),))
+
+
+def _question(report: Report, ind: Indicator) -> Reply:
+    template = report.template
+    asked = template.asked
+    index = next(n for n, i in enumerate(asked, 1) if i.code == ind.code)
+    section = template.section(ind.section)
+    unit = f" ({ind.unit})" if ind.unit and ind.kind is not Kind.CHOICE else ""
+    lines = [
+        texts.question_header(index, len(asked), f"{section.code}. {section.label}"),
+        f"{ind.code}  {ind.label}{unit}",
+    ]
+    previous = report.previous.get(ind.code)
+    if previous is not None:
+        lines.append(texts.previous_line(ans.show(ind, previous)))
+    current = report.answers.get(ind.code, Answer())
+    if current.value is not None:
+        lines.append(texts.current_line(ans.show(ind, current.value)))
+    elif current.skipped:
+        lines.append(texts.current_line(texts.SKIPPED))
+    if current.note:
+        lines.append(texts.note_line(current.note))
+    if ind.hint:
+        lines.append(f"💡 {ind.hint}")
+    lines.append(texts.INPUT_HINTS[ind.kind.value])
+
+    options: list[Option] = [
+        Option(f"set:{ind.code}:{c.code}", f"{c.code} = {c.label}", str(c.code))
+        for c in ind.choices
+    ]
+    if current.value is not None:
+        options.append(Option(f"same:{ind.code}", texts.keep_current(ans.show(ind, current.value))))
+    elif ind.carry_over and previous is not None:
+        options.append(Option(f"keep:{ind.code}", texts.keep_previous(ans.show(ind, previous))))
+    options.append(Option(f"skip:{ind.code}", texts.SKIP))
+    if index > 1:
+        options.append(Option(f"back:{ind.code}", texts.BACK))
+    return Reply("\n".join(lines), tuple(options))
+
+
+def _done_prompt(report: Report) -> Reply:
+    return Reply(
+        texts.all_answered(len(report.template.asked)),
+        (Option("nop", texts.SUBMIT, "1"), _review_option("2")),
+    )
+
+
+def _review_option(key: str | None = None) -> Option:
+    return Option("xem", texts.REVIEW, key)
+
+
+def _submit_prompt(report: Report) -> Reply:
+    missing = report.missing()
+    return Reply(
+        texts.submit_question(
+            report.period_label,
+            report.unit_name,
+            report.answered,
+            len(report.template.asked),
+            missing,
+        ),
+        (Option("submit", texts.CONFIRM_SUBMIT, "1"), Option("cancel", texts.CANCEL, "2")),
+    )
+
+
+def _with_prompt(state: State, message: str) -> Reply:
+    p = prompt(state)
+    return Reply(f"{message}\n\n{p.text}", p.options)
+
+
+def _find_option(state: State, option_id: str) -> Option | None:
+    return next((o for o in prompt(state).options if o.id == option_id), None)
+
+
+def _match_typed(state: State, typed: str) -> Option | None:
+    """Typed text that names an offered option acts as pressing it ('bo qua', '1' for a key)."""
+    wanted = ans.fold(typed)
+    if not wanted:
+        return None
+    options = prompt(state).options
+    for option in options:
+        if option.key is not None and wanted == option.key:
+            return option
+        if wanted in (ans.fold(option.label), ans.fold(option.label.split(":")[0])):
+            return option
+    if len(wanted) >= 3:  # "giu", "quay": a unique start of a word-option is enough
+        hits = [o for o in options if o.key is None and ans.fold(o.label).startswith(wanted)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+# --- pressing an option
+def _choose(state: State, option_id: str, now: datetime) -> tuple[State, list[Reply]]:
+    action, _, rest = option_id.partition(":")
+    report, session = state.report, state.session
+    if action == "start":
+        code = session.code if session.code and _editable(report) else _next_code(report, None)
+        new = replace(state, session=Session(code))
+        return new, [prompt(new)]
+    if action == "xem":
+        return state, _review(report, "")
+    if action == "nop":
+        return _command(state, Command("nop"), now)
+    if action == "submit":
+        return _submit(state, now)
+    if action == "cancel":
+        new = replace(state, session=Session(_next_code(report, None)))
+        return new, [_with_prompt(new, texts.SUBMIT_CANCELLED)]
+    code, _, arg = rest.partition(":")
+    ind = report.template.by_code[code]
+    if action == "set":
+        return _save(state, ind, int(arg), [])
+    if action == "keep":
+        return _save(state, ind, report.previous[code], [], check_soft=False)
+    if action == "same":
+        return _advance(state, code, [])
+    if action == "skip":
+        return _skip(state, ind)
+    if action == "back":
+        return _back(state, code)
+    if action == "ok":
+        return _save(state, ind, _decimal(session.pending.readings[0]), [], check_soft=False)  # type: ignore[union-attr]
+    if action == "re":
+        new = replace(state, session=Session(code))
+        return new, [prompt(new)]
+    if action == "pick":
+        value = _decimal(session.pending.readings[int(arg)])  # type: ignore[union-attr]
+        return _save(replace(state, session=Session(code)), ind, value, [])
+    raise ValueError(f"unknown option {option_id}")
+
+
+def _typed(state: State, typed: str) -> tuple[State, list[Reply]]:
+    report, session = state.report, state.session
+    if not _editable(report):
+        return state, [prompt(state)]
+    if session.code is None or (session.pending and session.pending.kind in ("intro", "submit")):
+        # Nothing on screen to answer: show where the officer is rather than guess.
+        code = session.code or _next_code(report, None)
+        new = replace(state, session=Session(code))
+        return new, [prompt(new)]
+    ind = report.template.by_code[session.code]
+    reading = ans.read(ind, typed)
+    if isinstance(reading, ans.Rejected):
+        fresh = replace(state, session=Session(ind.code))
+        return fresh, [_with_options(fresh, reading.message)]
+    if isinstance(reading, ans.Unclear):
+        pending = Pending("unclear", tuple(ans.plain(r) for r in reading.readings))
+        new = replace(state, session=Session(ind.code, pending))
+        return new, [prompt(new)]
+    return _save(replace(state, session=Session(ind.code)), ind, reading.value, [])
+
+
+def _with_options(state: State, message: str) -> Reply:
+    """An error keeps the question's buttons so the officer can still skip or go back."""
+    return Reply(message, prompt(state).options)
+
+
+# --- saving
+def _save(
+    state: State,
+    ind: Indicator,
+    value: Value,
+    lines: list[str],
+    *,
+    check_soft: bool = True,
+) -> tuple[State, list[Reply]]:
+    report = state.report
+    if not _editable(report):
+        return state, [prompt(state)]
+    value = ans.normalise(ind, value)
+    problem = rules.violation(report.template, ind.code, value, report.values())
+    if problem:
+        fresh = replace(state, session=Session(ind.code))
+        return fresh, [_with_options(fresh, problem)]
+    if check_soft and rules.far_from_previous(ind, value, report.previous.get(ind.code)):
+        assert isinstance(value, Decimal)
+        new = replace(state, session=Session(ind.code, Pending("soft", (ans.plain(value),))))
+        return new, [prompt(new)]
+    old = report.answers.get(ind.code, Answer())
+    updated = _with_answer(report, ind.code, replace(old, value=value, skipped=False))
+    announcements = _announce(updated, ind.code)
+    return _advance(
+        replace(state, report=updated),
+        ind.code,
+        [*lines, texts.saved(ans.show(ind, value)), *announcements],
+    )
+
+
+def _skip(state: State, ind: Indicator) -> tuple[State, list[Reply]]:
+    report = state.report
+    if not _editable(report):
+        return state, [prompt(state)]
+    old = report.answers.get(ind.code, Answer())
+    updated = _with_answer(report, ind.code, replace(old, value=None, skipped=True))
+    return _advance(replace(state, report=updated), ind.code, [texts.SKIP_SAVED])
+
+
+def _with_answer(report: Report, code: str, answer: Answer) -> Report:
+    answers = {**report.answers, code: answer}
+    report = replace(report, answers=answers)
+    return recompute(report)
+
+
+def recompute(report: Report) -> Report:
+    """Computed ratios always equal their parts: recomputed after every change, never asked."""
+    template = report.template
+    known = {c: v for c, v in report.values().items() if isinstance(v, Decimal)}
+    results = formulas.evaluate_all([(i.code, i.formula) for i in template.computed], known)
+    answers = dict(report.answers)
+    for code, value in results.items():
+        current = answers.get(code)
+        if (current.value if current else None) != value:
+            answers[code] = Answer(value=value, note=current.note if current else None)
+    return replace(report, answers=answers)
+
+
+def _announce(report: Report, changed: str) -> list[str]:
+    """Ratios that the change completed, once all their parts are known."""
+    out: list[str] = []
+    template = report.template
+    for ind in template.computed:
+        refs = _leaf_refs(template, ind.code)
+        if changed not in refs:
+            continue
+        if not all(isinstance(report.value(r), Decimal) for r in refs):
+            continue
+        value = report.value(ind.code)
+        if value is None:
+            out.append(texts.ratio_empty(ind.code, ind.label))
+        else:
+            out.append(texts.ratio_announced(ind.code, ind.label, ans.show(ind, value)))
+    return out
+
+
+def _leaf_refs(template: Template, code: str) -> set[str]:
+    ind = template.by_code[code]
+    if ind.kind is not Kind.RATIO_COMPUTED:
+        return {code}
+    out: set[str] = set()
+    for ref in formulas.references(ind.formula):
+        out |= _leaf_refs(template, ref)
+    return out
+
+
+# --- moving
+def _advance(state: State, after: str, lines: list[str]) -> tuple[State, list[Reply]]:
+    code = _next_code(state.report, after)
+    new = replace(state, session=Session(code))
+    p = prompt(new)
+    text = "\n".join([*lines, "", p.text]) if lines else p.text
+    return new, [Reply(text, p.options)]
+
+
+def _next_code(report: Report, after: str | None) -> str | None:
+    """The next question not yet answered, after ``after`` first, then from the top."""
+    asked = [i.code for i in report.template.asked]
+    start = asked.index(after) + 1 if after in asked else 0
+    for code in [*asked[start:], *asked[:start]]:
+        a = report.answers.get(code)
+        if not (a and a.done):
+            return code
+    return None
+
+
+def _back(state: State, code: str) -> tuple[State, list[Reply]]:
+    asked = [i.code for i in state.report.template.asked]
+    index = asked.index(code) if code in asked else len(asked)
+    if index == 0:
+        return state, [_with_prompt(state, texts.FIRST_QUESTION)]
+    new = replace(state, session=Session(asked[index - 1]))
+    return new, [prompt(new)]
+
+
+def _editable(report: Report) -> bool:
+    return report.status in EDITABLE
+
+
+# --- commands
+def _command(state: State, command: Command, now: datetime) -> tuple[State, list[Reply]]:
+    name, args = command.name, command.args
+    report, session = state.report, state.session
+    if name in ("baocao", "start", "batdau", "tieptuc"):
+        if not _editable(report):
+            return state, [prompt(state)]
+        new = replace(state, session=Session(session.code, Pending("intro")))
+        return new, [prompt(new)]
+    if name in ("trogiup", "help"):
+        return state, [Reply(texts.HELP)]
+    if name == "xem":
+        return state, _review(report, args)
+    if name == "sua":
+        return _jump(state, args)
+    if name == "ghichu":
+        return _note(state, args)
+    if name == "nop":
+        if not _editable(report):
+            return state, [prompt(state)]
+        new = replace(state, session=Session(session.code, Pending("submit")))
+        return new, [prompt(new)]
+    return state, [Reply(texts.unknown_command(name))]
+
+
+def _jump(state: State, args: str) -> tuple[State, list[Reply]]:
+    report = state.report
+    if not _editable(report):
+        return state, [prompt(state)]
+    wanted = args.strip().upper().rstrip(".")
+    if not wanted:
+        return state, [Reply(texts.SUA_USAGE)]
+    template = report.template
+    ind = template.by_code.get(wanted)
+    if ind is None:
+        return state, [Reply(texts.unknown_code(args.strip()))]
+    lines: list[str] = []
+    if ind.kind is Kind.RATIO_COMPUTED:
+        parts = sorted(_leaf_refs(template, ind.code), key=_order(template))
+        lines.append(texts.computed_not_asked(ind.code, ind.label, ", ".join(parts)))
+        ind = template.by_code[parts[0]]
+    elif ind.kind is Kind.GROUP:
+        ind = next(
+            i
+            for i in template.asked
+            if i.section == ind.section and i.stt.startswith(ind.stt + ".")
+        )
+    new = replace(state, session=Session(ind.code))
+    p = prompt(new)
+    return new, [Reply("\n\n".join([*lines, p.text]), p.options)]
+
+
+def _order(template: Template):
+    position = {i.code: n for n, i in enumerate(template.indicators)}
+    return lambda code: position[code]
+
+
+def _note(state: State, args: str) -> tuple[State, list[Reply]]:
+    report, session = state.report, state.session
+    if not _editable(report):
+        return state, [prompt(state)]
+    if session.code is None:
+        return state, [Reply(texts.GHICHU_NO_QUESTION)]
+    note = " ".join(args.split())
+    if not note:
+        return state, [_with_options(state, texts.GHICHU_USAGE)]
+    old = report.answers.get(session.code, Answer())
+    if note == "-":
+        updated, message = replace(old, note=None), texts.note_removed(session.code)
+    else:
+        updated, message = replace(old, note=note[:500]), texts.note_saved(session.code, note)
+    new = replace(state, report=replace(report, answers={**report.answers, session.code: updated}))
+    return new, [_with_options(new, message)]
+
+
+def _review(report: Report, args: str) -> list[Reply]:
+    template = report.template
+    wanted = args.strip().upper().rstrip(".")
+    sections = template.sections
+    if wanted:
+        sections = tuple(s for s in sections if s.code == wanted)
+        if not sections:
+            codes = ", ".join(s.code for s in template.sections)
+            return [Reply(texts.review_unknown_section(args.strip(), codes))]
+    replies: list[Reply] = []
+    for section in sections:
+        inds = [i for i in template.indicators if i.section == section.code]
+        asked = [i for i in inds if i.kind.is_asked]
+        done = sum(1 for i in asked if report.answers.get(i.code, Answer()).done)
+        lines = [texts.review_section(f"{section.code}. {section.label}", done, len(asked))]
+        for ind in inds:
+            if ind.kind is Kind.GROUP:
+                lines.append(f"{ind.code} {_short(ind.label)}")
+                continue
+            a = report.answers.get(ind.code, Answer())
+            if a.value is not None:
+                shown = ans.show(ind, a.value)
+            elif ind.kind is Kind.RATIO_COMPUTED:
+                shown = texts.EMPTY_RATIO
+            else:
+                shown = texts.SKIPPED if a.skipped else texts.MISSING
+            note = f" ({a.note})" if a.note else ""
+            lines.append(f"{ind.code} {_short(ind.label)}: {shown}{note}")
+        replies.append(Reply("\n".join(lines)))
+    missing = report.missing()
+    footer = texts.review_missing(missing) if missing else texts.REVIEW_COMPLETE
+    options: tuple[Option, ...] = ()
+    if _editable(report):
+        options = (Option("start", texts.CONTINUE), Option("nop", texts.SUBMIT))
+    replies.append(Reply(footer, options))
+    return replies
+
+
+def _short(label: str, limit: int = 60) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _submit(state: State, now: datetime) -> tuple[State, list[Reply]]:
+    report = state.report
+    if not _editable(report):
+        return state, [prompt(state)]
+    updated = replace(report, status="submitted", submitted_at=now, status_note=None)
+    new = State(updated, Session())
+    return new, [Reply(texts.submitted(report.period_label, now), (_review_option(),))]
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)

@@ -1,0 +1,338 @@
+"""Every sentence an officer or reviewer reads, in one place so wording is reviewed together.
+
+Kept as small functions rather than format strings scattered in the engine: a reviewer of the
+Vietnamese can read this file top to bottom without reading code paths.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+# --- buttons
+START = "Bắt đầu"
+CONTINUE = "Tiếp tục"
+SKIP = "Bỏ qua"
+BACK = "Quay lại"
+CONFIRM_SUBMIT = "Xác nhận nộp"
+CANCEL = "Hủy"
+SUBMIT = "Nộp báo cáo"
+REVIEW = "Xem lại"
+RETYPE = "Nhập lại"
+
+
+def keep_previous(value: str) -> str:
+    return f"Giữ như kỳ trước: {value}"
+
+
+def keep_current(value: str) -> str:
+    return f"Giữ nguyên: {value}"
+
+
+def confirm_value(value: str) -> str:
+    return f"Đúng, lưu {value}"
+
+
+# --- registration
+ROLE_NAMES = {"officer": "cán bộ nhập liệu", "reviewer": "người duyệt", "admin": "quản trị"}
+
+
+def registered(unit_name: str, role: str) -> str:
+    return f"✓ Đã đăng ký: {ROLE_NAMES.get(role, role)} của {unit_name}."
+
+
+NOT_REGISTERED = (
+    "Bạn chưa được đăng ký. Hãy xin mã mời từ Phòng Nội vụ (hoặc người quản trị) rồi gõ\n"
+    "/start MÃ-MỜI\nví dụ: /start CCHC-7KQ2XH"
+)
+INVITE_UNKNOWN = "✗ Mã mời không đúng. Kiểm tra lại mã (ví dụ CCHC-7KQ2XH) hoặc xin mã mới."
+INVITE_USED = "✗ Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin mã mới."
+INVITE_EXPIRED = "✗ Mã mời đã hết hạn. Hãy xin mã mới từ Phòng Nội vụ."
+NO_OPEN_ROUND = "Hiện chưa có kỳ báo cáo nào đang mở cho đơn vị của bạn. Bot sẽ báo khi có kỳ mới."
+REVIEWER_HELP = (
+    "Bạn là người duyệt. Các lệnh: /tinhhinh (tình hình nộp), /xuat (tải bảng tổng hợp), "
+    "/nhac (nhắc đơn vị chậm), /tralai <mã đơn vị> <lý do>, /duyet <mã đơn vị>."
+)
+SORRY = "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; bạn thử lại sau ít phút."
+
+
+# --- report intro and status
+def day(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def moment(dt: datetime) -> str:
+    return dt.strftime("%H:%M %d/%m/%Y")
+
+
+def time_left(deadline: date, today: date) -> str:
+    days = (deadline - today).days
+    if days > 1:
+        return f"còn {days} ngày"
+    if days == 1:
+        return "còn 1 ngày"
+    if days == 0:
+        return "hạn là hôm nay"
+    return f"đã quá hạn {-days} ngày"
+
+
+def intro(
+    unit: str, period: str, deadline: date, today: date | None, answered: int, total: int
+) -> str:
+    left = f" ({time_left(deadline, today)})" if today else ""
+    return (
+        f"{unit} — báo cáo CCHC {period}\n"
+        f"Hạn nộp {day(deadline)}{left}. Đã trả lời {answered}/{total} câu."
+    )
+
+
+def returned(note: str | None) -> str:
+    reason = f" Lý do: {note}" if note else ""
+    return f"↩ Báo cáo đã bị trả lại để sửa.{reason}"
+
+
+def locked(status: str, at: datetime | None) -> str:
+    if status == "approved":
+        return "Báo cáo đã được duyệt, không sửa được nữa."
+    when = f" lúc {moment(at)}" if at else ""
+    return (
+        f"Báo cáo đã nộp{when}. Muốn sửa, hãy đề nghị người duyệt trả lại báo cáo.\n"
+        "Gõ /xem để xem lại số liệu đã nộp."
+    )
+
+
+# --- questions
+def question_header(index: int, total: int, section: str) -> str:
+    return f"Câu {index}/{total} · {section}"
+
+
+def previous_line(value: str) -> str:
+    return f"Kỳ trước: {value}"
+
+
+def current_line(value: str) -> str:
+    return f"Hiện tại: {value}"
+
+
+def note_line(note: str) -> str:
+    return f"Ghi chú: {note}"
+
+
+SKIPPED = "(bỏ qua)"
+MISSING = "— chưa nhập"
+EMPTY_RATIO = "để trống"
+
+INPUT_HINTS = {
+    "count": "Nhập số nguyên, ví dụ 8.803 hoặc 0.",
+    "amount": "Nhập số tiền, ví dụ 4.318,9.",
+    "ratio_entered": "Nhập tỷ lệ % từ 0 đến 100, ví dụ 99,37.",
+    "choice": "Chọn một mã bên dưới.",
+    "text": "Nhập nội dung ngắn.",
+}
+
+
+# --- answers
+def saved(value: str) -> str:
+    return f"✓ Đã lưu: {value}"
+
+
+SKIP_SAVED = "✓ Đã bỏ qua (để trống)."
+
+
+def ratio_announced(code: str, label: str, value: str) -> str:
+    return f"→ {code} {label}: {value}"
+
+
+def ratio_empty(code: str, label: str) -> str:
+    return f"→ {code} {label}: để trống (mẫu số bằng 0)"
+
+
+# Invalid numbers: say what to type.
+NOT_A_NUMBER = "✗ Chưa hiểu số liệu này. Hãy nhập một số, ví dụ 8.803 hoặc 99,37."
+EMPTY_ANSWER = "✗ Chưa có số liệu. Hãy nhập một số, hoặc chọn Bỏ qua."
+NEGATIVE = "✗ Số liệu không được âm. Hãy nhập số từ 0 trở lên."
+TOO_LARGE = "✗ Số quá lớn, có lẽ gõ nhầm. Kiểm tra lại và nhập lại."
+TOO_PRECISE = "✗ Quá nhiều chữ số thập phân. Nhập tối đa 6 chữ số sau dấu phẩy."
+
+
+def not_whole(unit: str) -> str:
+    unit_text = unit.lower() if unit else "số lượng"
+    return (
+        f"✗ Số {unit_text} phải là số nguyên. Dấu phẩy là dấu thập phân: "
+        "một nghìn hai trăm ba mươi tư viết là 1.234 hoặc 1234."
+    )
+
+
+def ratio_out_of_range(value: str) -> str:
+    return f"✗ Tỷ lệ phải từ 0 đến 100 (bạn nhập {value}). Nhập lại, ví dụ 99,37."
+
+
+def bad_choice(options: str) -> str:
+    return f"✗ Chọn một trong các mã: {options}."
+
+
+TEXT_TOO_LONG = "✗ Nội dung quá dài (tối đa 1.000 ký tự). Hãy viết ngắn gọn hơn."
+
+
+def ambiguous(readings: list[str]) -> str:
+    return (
+        f"Số vừa nhập có thể hiểu là {' hoặc '.join(readings)} "
+        "(dấu chấm ngăn nghìn, dấu phẩy ngăn thập phân). Bạn muốn nhập số nào?"
+    )
+
+
+# Hard rules: name both figures.
+def not_above(part: str, part_value: str, whole: str, whole_value: str) -> str:
+    return (
+        f"✗ {part} ({part_value}) không thể lớn hơn {lower_first(whole)} ({whole_value}). Nhập lại."
+    )
+
+
+def not_below(whole: str, whole_value: str, part: str, part_value: str) -> str:
+    return (
+        f"✗ {whole} ({whole_value}) không thể nhỏ hơn {lower_first(part)} ({part_value}) "
+        "đã nhập. Nhập lại."
+    )
+
+
+def sum_mismatch(total: str, total_value: str, parts: str, parts_sum: str) -> str:
+    return (
+        f"✗ Các dòng chi tiết ({parts} = {parts_sum}) phải cộng lại bằng "
+        f"{lower_first(total)} ({total_value}). Nhập lại."
+    )
+
+
+def sum_exceeded(total: str, total_value: str, parts: str, parts_sum: str) -> str:
+    return (
+        f"✗ Các dòng chi tiết ({parts} = {parts_sum}) đã vượt {lower_first(total)} "
+        f"({total_value}). Nhập lại."
+    )
+
+
+def far_from_previous(value: str, previous: str) -> str:
+    return f"⚠ {value} khác xa kỳ trước ({previous}). Số liệu này có đúng không?"
+
+
+# --- navigation and commands
+FIRST_QUESTION = "Đây là câu đầu tiên."
+STALE_CHOICE = "Nút này thuộc câu hỏi cũ. Câu đang nhập:"
+
+
+def unknown_code(code: str) -> str:
+    return f"✗ Không có chỉ tiêu “{code}”. Gõ /xem để xem danh sách mã, rồi /sua <mã>."
+
+
+SUA_USAGE = "Gõ /sua kèm mã chỉ tiêu, ví dụ: /sua III.2.3"
+
+
+def computed_not_asked(code: str, label: str, parts: str) -> str:
+    return f"{code} {label} được tính tự động từ {parts}. Hãy sửa các số liệu đó:"
+
+
+GHICHU_USAGE = "Gõ /ghichu kèm nội dung để ghi chú cho câu đang nhập, ví dụ: /ghichu VHXH, TP-HT"
+GHICHU_NO_QUESTION = "Chưa có câu đang nhập. Gõ /sua <mã> để chọn chỉ tiêu rồi ghi chú."
+
+
+def note_saved(code: str, note: str) -> str:
+    return f"✓ Đã ghi chú cho {code}: {note}"
+
+
+def note_removed(code: str) -> str:
+    return f"✓ Đã xóa ghi chú của {code}."
+
+
+def all_answered(total: int) -> str:
+    return f"✓ Đã trả lời đủ {total}/{total} câu. Gõ /xem để rà soát, /nop để nộp báo cáo."
+
+
+def review_section(label: str, answered: int, total: int) -> str:
+    return f"【{label}】 {answered}/{total}"
+
+
+def review_missing(codes: list[str]) -> str:
+    shown = ", ".join(codes[:15]) + (" …" if len(codes) > 15 else "")
+    return f"Còn {len(codes)} câu chưa nhập: {shown}\nGõ /sua <mã> để nhập."
+
+
+REVIEW_COMPLETE = "✓ Đã nhập đủ tất cả các câu."
+
+
+def review_unknown_section(code: str, sections: str) -> str:
+    return f"✗ Không có mục “{code}”. Các mục: {sections}."
+
+
+def submit_question(period: str, unit: str, answered: int, total: int, missing: list[str]) -> str:
+    text = f"Nộp báo cáo {period} của {unit}? Đã trả lời {answered}/{total} câu."
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        text += f"\nCòn {len(missing)} câu chưa nhập sẽ để trống: {shown}"
+    return text + "\nSau khi nộp, muốn sửa phải đề nghị người duyệt trả lại."
+
+
+def submitted(period: str, at: datetime) -> str:
+    return f"✓ Đã nộp báo cáo {period} lúc {moment(at)}. Cảm ơn bạn!"
+
+
+SUBMIT_CANCELLED = "Chưa nộp. Bạn có thể tiếp tục sửa số liệu."
+
+HELP = (
+    "Các lệnh:\n"
+    "/baocao — bắt đầu hoặc tiếp tục nhập báo cáo\n"
+    "/xem — xem lại số liệu theo từng mục và những câu còn thiếu (/xem III để xem một mục)\n"
+    "/sua <mã> — chuyển đến một chỉ tiêu, ví dụ /sua III.2.3\n"
+    "/ghichu <nội dung> — ghi chú cho câu đang nhập\n"
+    "/nop — nộp báo cáo (có bước xác nhận)\n"
+    "/trogiup — xem hướng dẫn này\n"
+    "Khi trả lời: gõ số theo kiểu Việt Nam (8.803; 99,37), hoặc chọn "
+    "Bỏ qua / Quay lại / Giữ như kỳ trước."
+)
+
+
+def unknown_command(name: str) -> str:
+    return f"Không có lệnh /{name}. Gõ /trogiup để xem các lệnh."
+
+
+# --- text-only chats (console, Zalo)
+def typed_options(labels: list[str]) -> str:
+    return "Hoặc gõ: " + " · ".join(labels)
+
+
+# --- helpers
+def lower_first(label: str) -> str:
+    """Lower-case a label's first letter inside a sentence, but never an acronym (TTHC, PAKN)."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+# --- periods
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"Quý {ROMAN[quarter]}/{year}"
+
+
+def half_label(year: int) -> str:
+    return f"6 tháng đầu năm {year}"
+
+
+def nine_months_label(year: int) -> str:
+    return f"9 tháng năm {year}"
+
+
+def year_label(year: int) -> str:
+    return f"năm {year}"
+
+
+# --- console
+CONSOLE_BYE = "Tạm biệt. Số liệu đã được lưu; chạy lại để tiếp tục."
+
+
+def demo_welcome(unit: str, user: str) -> str:
+    return (
+        "══ CCHC Bot — bản chạy thử (console) ══\n"
+        f"Bạn đang đăng nhập là “{user}”, cán bộ CCHC của {unit}.\n"
+        "Gõ số liệu rồi Enter để trả lời từng câu, theo kiểu Việt Nam: 8.803 hoặc 99,37.\n"
+        "Gõ “bỏ qua”, “quay lại”, hoặc số của lựa chọn. Lệnh: /xem, /sua III.2.3, /ghichu …, "
+        "/nop, /trogiup. Gõ /thoat để thoát (số liệu đã lưu, lần sau chạy lại sẽ tiếp tục)."
+    )
