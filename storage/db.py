@@ -1,0 +1,132 @@
+"""Connections, schema upgrades and transactions: everything the bot needs to reach its data.
+
+One incoming chat message is one `Store.transaction()`. On SQLite every transaction starts with
+BEGIN IMMEDIATE, taking the write lock up front: a message reads, then writes, and a deferred
+transaction that tries to upgrade its read lock after another process wrote fails at once
+(busy_timeout cannot help there), whereas an immediate one simply waits its turn. The same lock
+serialises two processes migrating the same file. PostgreSQL gets an advisory lock for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlmodel import Session
+
+from storage.repository import Repository
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Any constant works as long as nothing else on the server uses it; this one spells "CCHC".
+MIGRATION_LOCK = 0x43434843
+
+SQLITE_PRAGMAS = (
+    # First, so that the other pragmas (WAL needs a lock once) wait for a busy file.
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    # FULL syncs the WAL on every commit: an answer survives a kill or power cut right after it.
+    "PRAGMA synchronous=FULL",
+)
+
+
+def make_engine(url: str) -> Engine:
+    parsed = _with_driver(make_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _with_driver(url: URL) -> URL:
+    """Hosting panels hand out postgres:// URLs; only psycopg 3 is installed, so say so."""
+    if url.drivername in ("postgres", "postgresql"):
+        return url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module, which would otherwise start
+        # transactions late and break SAVEPOINT; SQLAlchemy's "begin" event below starts them.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(engine_or_url: Engine | str) -> None:
+    """Bring the schema to the newest revision; safe to call from every process at start-up."""
+    engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
+    try:
+        with engine.begin() as connection:
+            lock_migrations(connection)
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if isinstance(engine_or_url, str):
+            engine.dispose()
+
+
+def lock_migrations(connection: Connection) -> None:
+    """Make a second process wait until the first has migrated, then find nothing to do.
+
+    The lock is transaction-scoped, so it is released by the commit that publishes the schema.
+    SQLite needs nothing here: its BEGIN IMMEDIATE already holds the file's write lock.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+class Store:
+    """The bot's handle on its database; create one per process and share it between threads."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.engine = make_engine(url)
+        if migrate:
+            try:
+                upgrade(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repository]:
+        """All of a message's reads and writes commit together or not at all.
+
+        Objects stay readable after the commit (expire_on_commit=False) because callers format
+        replies from them once the session has closed.
+        """
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield Repository(session)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

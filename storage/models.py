@@ -1,0 +1,182 @@
+"""The tables behind CCHC Bot, and the vocabulary their status columns use.
+
+Levels, roles and statuses are stored as plain strings (the StrEnum values below), not as
+database enum types: adding a status then needs no migration that rewrites a type, and the two
+databases we run on (SQLite, PostgreSQL) hold them identically. The repository checks values on
+the way in.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.utc_datetime import UTCDateTime
+
+# Deterministic constraint names, so that a later migration (or SQLite batch mode, which rebuilds
+# tables) can name the constraint it changes, and the initial migration can match them exactly.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE_LENGTH = 32
+
+
+class Level(StrEnum):
+    PROVINCE = "tinh"
+    DISTRICT = "huyen"
+    COMMUNE = "xa"
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    CONSOLE = "console"
+
+
+class AuditField(StrEnum):
+    VALUE = "value"
+    NOTE = "note"
+    STATUS = "status"
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "units"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=String(CODE_LENGTH), unique=True)
+    name: str = Field(sa_type=String(255))
+    level: str = Field(sa_type=String(8))
+    parent_id: int | None = Field(default=None, foreign_key="units.id")
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_type=String(16))
+    external_id: str = Field(sa_type=String(64))
+    # Text, not a bounded string: the chat platform chooses the name, not us.
+    display_name: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    role: str = Field(sa_type=String(16))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Invite(SQLModel, table=True):
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=String(16), unique=True)
+    unit_id: int = Field(foreign_key="units.id")
+    role: str = Field(sa_type=String(16))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+class Round(SQLModel, table=True):
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("template", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    template: str = Field(sa_type=String(CODE_LENGTH))
+    period: str = Field(sa_type=String(16))
+    cutoff_start: date
+    cutoff_end: date
+    deadline: date
+    status: str = Field(sa_type=String(8))
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="rounds.id", index=True)
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    status: str = Field(sa_type=String(16))
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_by: int | None = Field(default=None, foreign_key="users.id")
+    status_note: str | None = Field(default=None, sa_type=Text)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """One indicator of one report; `value` is canonical text so figures stay exact."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("submission_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submissions.id", index=True)
+    code: str = Field(sa_type=String(CODE_LENGTH))
+    value: str | None = Field(default=None, sa_type=Text)
+    skipped: bool = Field(default=False)
+    note: str | None = Field(default=None, sa_type=Text)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+class AnswerChange(SQLModel, table=True):
+    """The audit trail: who changed which figure, note or status, when, from what to what.
+
+    A skip is a 'value' change whose `new` is None; a status change has code ''.
+    """
+
+    __tablename__ = "answer_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submissions.id", index=True)
+    code: str = Field(sa_type=String(CODE_LENGTH))
+    field: str = Field(sa_type=String(8))
+    old: str | None = Field(default=None, sa_type=Text)
+    new: str | None = Field(default=None, sa_type=Text)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where each user is in the dialogue, so that a restarted bot picks up mid-question."""
+
+    __tablename__ = "conversation_states"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", unique=True)
+    data: str = Field(sa_type=Text)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,612 @@
+"""The one door to the database: every read and write the bot makes goes through Repository.
+
+Methods take `now` from the caller rather than reading the clock, so one message's timestamps
+agree with each other and tests can pin time. A refused request raises a RepositoryError before
+anything is written, so a caller that catches it inside its transaction may still commit safely.
+
+Two bot processes can race to create the same row (a user's first message, a unit's first look
+at a round). Such inserts run inside a savepoint; if the other process won, the unique constraint
+fires, the savepoint rolls back and the winner's row is used, so nobody sees an error.
+Writes to one report first lock its submission row, which queues concurrent editors of the same
+report instead of letting their answer inserts deadlock each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, select
+
+from storage.errors import (
+    InvalidChoice,
+    InviteError,
+    InviteExpired,
+    InviteUnknown,
+    InviteUsed,
+    RepositoryError,
+    RoundExists,
+    UnknownRound,
+    UnknownSubmission,
+    UnknownUnit,
+)
+from storage.invite_codes import new_code, normalise
+from storage.models import (
+    CODE_LENGTH,
+    Answer,
+    AnswerChange,
+    AuditField,
+    ConversationState,
+    Invite,
+    Level,
+    Membership,
+    Platform,
+    Role,
+    Round,
+    RoundStatus,
+    Submission,
+    SubmissionStatus,
+    Unit,
+    User,
+)
+from storage.unit_order import UnitRow, parents_first
+from storage.utc_datetime import as_utc
+
+__all__ = [
+    "InvalidChoice",
+    "InviteError",
+    "InviteExpired",
+    "InviteUnknown",
+    "InviteUsed",
+    "Repository",
+    "RepositoryError",
+    "RoundExists",
+    "UnknownRound",
+    "UnknownSubmission",
+    "UnknownUnit",
+]
+
+Row = TypeVar("Row", bound=SQLModel)
+
+INVITE_ATTEMPTS = 20
+NAME_LENGTH = 255
+TEMPLATE_LENGTH = 32
+PERIOD_LENGTH = 16
+
+
+class Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    # --- units ---------------------------------------------------------------------------------
+    def upsert_unit(
+        self, code: str, name: str, level: str, parent_code: str | None
+    ) -> tuple[Unit, bool]:
+        unit, created, _ = self._upsert_unit(code, name, level, parent_code or None)
+        return unit, created
+
+    def import_units(self, rows: Iterable[UnitRow]) -> tuple[int, int]:
+        """Returns (created, updated); rows that already match the database count as neither."""
+        checked = [
+            (code, name, _choice(Level, level, "Cấp đơn vị"), parent or None)
+            for code, name, level, parent in rows
+        ]
+        ordered = parents_first(checked)
+        listed = {code for code, *_ in checked}
+        for parent in sorted({p for *_, p in checked if p is not None and p not in listed}):
+            if self.unit_by_code(parent) is None:
+                raise UnknownUnit(parent)
+        created = updated = 0
+        # A savepoint, so that a refusal part-way (a loop through existing units) writes nothing.
+        with self.session.begin_nested():
+            for code, name, level, parent in ordered:
+                _, was_created, was_changed = self._upsert_unit(code, name, level, parent)
+                created += was_created
+                updated += was_changed and not was_created
+        return created, updated
+
+    def _upsert_unit(
+        self, code: str, name: str, level: str, parent_code: str | None
+    ) -> tuple[Unit, bool, bool]:
+        _bounded(code, CODE_LENGTH, "Mã đơn vị")
+        _bounded(name, NAME_LENGTH, "Tên đơn vị")
+        level = _choice(Level, level, "Cấp đơn vị")
+        parent = None
+        if parent_code is not None:
+            parent = self.unit_by_code(parent_code)
+            if parent is None:
+                raise UnknownUnit(parent_code)
+        parent_id = parent.id if parent is not None else None
+        unit = self.unit_by_code(code)
+        if unit is None:
+            unit = Unit(code=code, name=name, level=level, parent_id=parent_id)
+            self.session.add(unit)
+            self.session.flush()
+            return unit, True, True
+        if parent is not None:
+            self._refuse_loop(unit, parent)
+        if (unit.name, unit.level, unit.parent_id) == (name, level, parent_id):
+            return unit, False, False
+        unit.name, unit.level, unit.parent_id = name, level, parent_id
+        self.session.flush()
+        return unit, False, True
+
+    def _refuse_loop(self, unit: Unit, parent: Unit) -> None:
+        """A unit placed under its own descendant would make every hierarchy walk endless."""
+        current: Unit | None = parent
+        seen: set[int | None] = set()
+        while current is not None and current.id not in seen:
+            if current.id == unit.id:
+                raise RepositoryError(
+                    f"Không thể đặt đơn vị '{unit.code}' dưới '{parent.code}': "
+                    f"'{parent.code}' đang thuộc '{unit.code}'."
+                )
+            seen.add(current.id)
+            current = self.session.get(Unit, current.parent_id) if current.parent_id else None
+
+    def unit_by_code(self, code: str) -> Unit | None:
+        return self.session.exec(select(Unit).where(Unit.code == code)).first()
+
+    def unit(self, unit_id: int) -> Unit:
+        unit = self.session.get(Unit, unit_id)
+        if unit is None:
+            raise UnknownUnit(unit_id)
+        return unit
+
+    def children(self, unit_id: int) -> list[Unit]:
+        query = select(Unit).where(Unit.parent_id == unit_id).order_by(col(Unit.code))
+        return list(self.session.exec(query))
+
+    def descendants(self, unit_id: int) -> list[Unit]:
+        found: list[Unit] = []
+        seen = {unit_id}
+        frontier = [unit_id]
+        while frontier:
+            query = select(Unit).where(col(Unit.parent_id).in_(frontier))
+            below = [u for u in self.session.exec(query) if u.id not in seen]
+            seen.update(u.id for u in below if u.id is not None)
+            found.extend(below)
+            frontier = [u.id for u in below if u.id is not None]
+        return sorted(found, key=lambda u: u.code)
+
+    def units(self, level: str | None = None) -> list[Unit]:
+        query = select(Unit).order_by(col(Unit.code))
+        if level is not None:
+            query = query.where(Unit.level == _choice(Level, level, "Cấp đơn vị"))
+        return list(self.session.exec(query))
+
+    # --- invites and users ---------------------------------------------------------------------
+    def create_invite(self, unit_code: str, role: str, now: datetime, ttl: timedelta) -> Invite:
+        unit = self.unit_by_code(unit_code)
+        if unit is None:
+            raise UnknownUnit(unit_code)
+        role = _choice(Role, role, "Vai trò")
+        if ttl <= timedelta(0):
+            raise RepositoryError("Thời hạn của mã mời phải lớn hơn 0.")
+        now = as_utc(now)
+        for _ in range(INVITE_ATTEMPTS):
+            invite = Invite(
+                code=new_code(), unit_id=unit.id, role=role, created_at=now, expires_at=now + ttl
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(invite)
+            except IntegrityError:
+                continue  # the code is taken; draw another
+            return invite
+        raise RepositoryError("Không tạo được mã mời mới, hãy thử lại.")
+
+    def redeem_invite(
+        self, code: str, platform: str, external_id: str, display_name: str, now: datetime
+    ) -> tuple[User, Membership, Unit]:
+        platform = _choice(Platform, platform, "Nền tảng")
+        now = as_utc(now)
+        # FOR UPDATE: of two people typing the same code at once, the second waits and then
+        # sees it used, instead of both being let in.
+        query = (
+            select(Invite)
+            .where(Invite.code == normalise(code))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        invite = self.session.exec(query).first()
+        if invite is None:
+            raise InviteUnknown()
+        if invite.used_at is not None:
+            # Tapping one's own /start link twice is not an error: report the binding it made.
+            again = self.user(platform, external_id)
+            if again is None or again.id != invite.used_by:
+                raise InviteUsed()
+            membership = self._find(Membership, {"user_id": again.id, "unit_id": invite.unit_id})
+            if membership is None:
+                raise InviteUsed()
+            return again, membership, self.unit(invite.unit_id)
+        if now >= invite.expires_at:
+            raise InviteExpired()
+        user, created = self._get_or_create(
+            User,
+            {"platform": platform, "external_id": external_id},
+            lambda: User(
+                platform=platform,
+                external_id=external_id,
+                display_name=display_name,
+                created_at=now,
+            ),
+        )
+        if not created:
+            user.display_name = display_name
+        membership, created = self._get_or_create(
+            Membership,
+            {"user_id": user.id, "unit_id": invite.unit_id},
+            lambda: Membership(
+                user_id=user.id, unit_id=invite.unit_id, role=invite.role, created_at=now
+            ),
+        )
+        if not created:
+            membership.role = invite.role
+        invite.used_at = now
+        invite.used_by = user.id
+        self.session.flush()
+        return user, membership, self.unit(invite.unit_id)
+
+    def user(self, platform: str, external_id: str) -> User | None:
+        query = select(User).where(User.platform == platform, User.external_id == external_id)
+        return self.session.exec(query).first()
+
+    def memberships(self, user_id: int) -> list[tuple[Membership, Unit]]:
+        """Oldest first, so a user bound to several units always lands on the same one."""
+        query = (
+            select(Membership, Unit)
+            .join(Unit, col(Unit.id) == col(Membership.unit_id))
+            .where(Membership.user_id == user_id)
+            .order_by(col(Membership.id))
+        )
+        return [(membership, unit) for membership, unit in self.session.exec(query)]
+
+    def members(self, unit_id: int, role: str | None = None) -> list[User]:
+        query = (
+            select(User)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(Membership.unit_id == unit_id)
+            .order_by(col(User.id))
+        )
+        if role is not None:
+            query = query.where(Membership.role == _choice(Role, role, "Vai trò"))
+        return list(self.session.exec(query))
+
+    # --- rounds --------------------------------------------------------------------------------
+    def open_round(
+        self,
+        template: str,
+        period: str,
+        cutoff_start: date,
+        cutoff_end: date,
+        deadline: date,
+        now: datetime,
+    ) -> Round:
+        _bounded(template, TEMPLATE_LENGTH, "Mã biểu mẫu")
+        _bounded(period, PERIOD_LENGTH, "Kỳ báo cáo")
+        if cutoff_start > cutoff_end:
+            raise RepositoryError("Ngày bắt đầu chốt số liệu phải trước ngày kết thúc.")
+        if self.round_by_period(template, period) is not None:
+            raise RoundExists(template, period)
+        round_ = Round(
+            template=template,
+            period=period,
+            cutoff_start=cutoff_start,
+            cutoff_end=cutoff_end,
+            deadline=deadline,
+            status=RoundStatus.OPEN.value,
+            opened_at=as_utc(now),
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(round_)
+        except IntegrityError:
+            raise RoundExists(template, period) from None
+        return round_
+
+    def round_by_period(self, template: str, period: str) -> Round | None:
+        query = select(Round).where(Round.template == template, Round.period == period)
+        return self.session.exec(query).first()
+
+    def open_rounds(self, template: str | None = None) -> list[Round]:
+        """Oldest cutoff first: callers wanting the current round take the last."""
+        return self._rounds(template, RoundStatus.OPEN)
+
+    def rounds(self, template: str | None = None) -> list[Round]:
+        return self._rounds(template, None)
+
+    def _rounds(self, template: str | None, status: RoundStatus | None) -> list[Round]:
+        query = select(Round).order_by(col(Round.cutoff_end), col(Round.template), col(Round.id))
+        if template is not None:
+            query = query.where(Round.template == template)
+        if status is not None:
+            query = query.where(Round.status == status.value)
+        return list(self.session.exec(query))
+
+    def close_round(self, round_id: int) -> None:
+        round_ = self.session.get(Round, round_id)
+        if round_ is None:
+            raise UnknownRound(round_id)
+        round_.status = RoundStatus.CLOSED.value
+        self.session.flush()
+
+    # --- submissions and answers ----------------------------------------------------------------
+    def submission(self, round_id: int, unit_id: int, *, create: bool = True) -> Submission | None:
+        key = {"round_id": round_id, "unit_id": unit_id}
+        found = self._find(Submission, key)
+        if found is not None or not create:
+            return found
+        if self.session.get(Round, round_id) is None:
+            raise UnknownRound(round_id)
+        self.unit(unit_id)
+        submission, _ = self._get_or_create(
+            Submission,
+            key,
+            lambda: Submission(
+                round_id=round_id,
+                unit_id=unit_id,
+                status=SubmissionStatus.DRAFT.value,
+                updated_at=datetime.now(UTC),
+            ),
+        )
+        return submission
+
+    def submissions(self, round_id: int) -> list[Submission]:
+        """In unit-code order, the order a reviewer's overview lists them."""
+        query = (
+            select(Submission)
+            .join(Unit, col(Unit.id) == col(Submission.unit_id))
+            .where(Submission.round_id == round_id)
+            .order_by(col(Unit.code))
+        )
+        return list(self.session.exec(query))
+
+    def answers(self, submission_id: int) -> dict[str, Answer]:
+        query = select(Answer).where(Answer.submission_id == submission_id).order_by(col(Answer.id))
+        return {answer.code: answer for answer in self.session.exec(query)}
+
+    def previous_values(self, unit_id: int, round_: Round) -> dict[str, str | None]:
+        """Last period's figures, offered to the officer as a comparison and a starting point.
+
+        A round counts only if it holds at least one real figure: a report someone opened but
+        only skipped through must not hide the figures of the quarter before it.
+        """
+        has_figure = (
+            select(Answer.id)
+            .where(
+                col(Answer.submission_id) == col(Submission.id),
+                col(Answer.skipped).is_(False),
+                col(Answer.value).is_not(None),
+            )
+            .exists()
+        )
+        latest = (
+            select(Submission.id)
+            .join(Round, col(Round.id) == col(Submission.round_id))
+            .where(
+                Submission.unit_id == unit_id,
+                Round.template == round_.template,
+                col(Round.cutoff_end) < round_.cutoff_end,
+                has_figure,
+            )
+            .order_by(col(Round.cutoff_end).desc(), col(Round.id).desc())
+            .limit(1)
+        )
+        submission_id = self.session.exec(latest).first()
+        if submission_id is None:
+            return {}
+        figures = select(Answer).where(
+            Answer.submission_id == submission_id,
+            col(Answer.skipped).is_(False),
+            col(Answer.value).is_not(None),
+        )
+        return {answer.code: answer.value for answer in self.session.exec(figures)}
+
+    def save_answer(
+        self,
+        submission_id: int,
+        code: str,
+        value: str | None,
+        skipped: bool,
+        user_id: int | None,
+        now: datetime,
+    ) -> bool:
+        """Returns whether anything changed; only a change leaves an audit row.
+
+        A skip stores no value, so skipping a figure records the figure as `old` and None as
+        `new`.
+        """
+        _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
+        now = as_utc(now)
+        value = None if skipped else value
+        submission = self._lock_submission(submission_id)
+        answer = self._find(Answer, {"submission_id": submission_id, "code": code})
+        if answer is None:
+            if value is None and not skipped:
+                return False
+            answer, created = self._get_or_create(
+                Answer,
+                {"submission_id": submission_id, "code": code},
+                lambda: Answer(
+                    submission_id=submission_id,
+                    code=code,
+                    value=value,
+                    skipped=skipped,
+                    updated_at=now,
+                    updated_by=user_id,
+                ),
+            )
+            if created:
+                self._audit(submission, code, AuditField.VALUE, None, value, user_id, now)
+                return True
+        if (answer.value, answer.skipped) == (value, skipped):
+            return False
+        old = answer.value
+        answer.value, answer.skipped = value, skipped
+        answer.updated_at, answer.updated_by = now, user_id
+        self._audit(submission, code, AuditField.VALUE, old, value, user_id, now)
+        return True
+
+    def save_note(
+        self,
+        submission_id: int,
+        code: str,
+        note: str | None,
+        user_id: int | None,
+        now: datetime,
+    ) -> bool:
+        _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
+        now = as_utc(now)
+        submission = self._lock_submission(submission_id)
+        answer = self._find(Answer, {"submission_id": submission_id, "code": code})
+        if answer is None:
+            if note is None:
+                return False
+            answer, created = self._get_or_create(
+                Answer,
+                {"submission_id": submission_id, "code": code},
+                lambda: Answer(
+                    submission_id=submission_id,
+                    code=code,
+                    note=note,
+                    updated_at=now,
+                    updated_by=user_id,
+                ),
+            )
+            if created:
+                self._audit(submission, code, AuditField.NOTE, None, note, user_id, now)
+                return True
+        if answer.note == note:
+            return False
+        old = answer.note
+        answer.note = note
+        answer.updated_at, answer.updated_by = now, user_id
+        self._audit(submission, code, AuditField.NOTE, old, note, user_id, now)
+        return True
+
+    def set_status(
+        self,
+        submission_id: int,
+        status: str,
+        user_id: int | None,
+        now: datetime,
+        note: str | None = None,
+    ) -> None:
+        """`note` says why a report was returned; any later status change clears it."""
+        status = _choice(SubmissionStatus, status, "Trạng thái báo cáo")
+        now = as_utc(now)
+        submission = self._lock_submission(submission_id)
+        old = submission.status
+        if old == status and submission.status_note == note:
+            return
+        submission.status_note = note
+        submission.updated_at = now
+        if old != status:
+            submission.status = status
+            if status == SubmissionStatus.SUBMITTED:
+                submission.submitted_at, submission.submitted_by = now, user_id
+            self._audit(submission, "", AuditField.STATUS, old, status, user_id, now)
+        self.session.flush()
+
+    def history(self, submission_id: int) -> list[AnswerChange]:
+        query = (
+            select(AnswerChange)
+            .where(AnswerChange.submission_id == submission_id)
+            .order_by(col(AnswerChange.id))
+        )
+        return list(self.session.exec(query))
+
+    def _lock_submission(self, submission_id: int) -> Submission:
+        query = (
+            select(Submission)
+            .where(Submission.id == submission_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        submission = self.session.exec(query).first()
+        if submission is None:
+            raise UnknownSubmission(submission_id)
+        return submission
+
+    def _audit(
+        self,
+        submission: Submission,
+        code: str,
+        field: AuditField,
+        old: str | None,
+        new: str | None,
+        user_id: int | None,
+        at: datetime,
+    ) -> None:
+        assert submission.id is not None
+        change = AnswerChange(
+            submission_id=submission.id,
+            code=code,
+            field=field.value,
+            old=old,
+            new=new,
+            user_id=user_id,
+            at=at,
+        )
+        self.session.add(change)
+        submission.updated_at = at
+        self.session.flush()  # a bad submission or user id fails here, at the call that sent it
+
+    # --- conversation state ---------------------------------------------------------------------
+    def load_state(self, user_id: int) -> str | None:
+        state = self._find(ConversationState, {"user_id": user_id})
+        return state.data if state is not None else None
+
+    def save_state(self, user_id: int, data: str, now: datetime) -> None:
+        now = as_utc(now)
+        state, created = self._get_or_create(
+            ConversationState,
+            {"user_id": user_id},
+            lambda: ConversationState(user_id=user_id, data=data, updated_at=now),
+        )
+        if not created:
+            state.data, state.updated_at = data, now
+            self.session.flush()
+
+    # --- shared helpers -------------------------------------------------------------------------
+    def _find(self, model: type[Row], key: dict[str, Any]) -> Row | None:
+        return self.session.exec(select(model).filter_by(**key)).first()
+
+    def _get_or_create(
+        self, model: type[Row], key: dict[str, Any], build: Callable[[], Row]
+    ) -> tuple[Row, bool]:
+        """Returns (row, created); safe when another process inserts the same key meanwhile."""
+        found = self._find(model, key)
+        if found is not None:
+            return found, False
+        row = build()
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            found = self._find(model, key)
+            if found is None:
+                raise  # not the race we expected: a foreign key or another constraint failed
+            return found, False
+        return row, True
+
+
+def _choice(kind: type[StrEnum], value: str, what: str) -> str:
+    try:
+        return kind(value).value
+    except ValueError:
+        raise InvalidChoice(what, value, [member.value for member in kind]) from None
+
+
+def _bounded(value: str, limit: int, what: str) -> None:
+    """PostgreSQL would reject an over-long string with a driver error; say it plainly first."""
+    if not value or len(value) > limit:
+        raise RepositoryError(f"{what} '{value}' phải có từ 1 đến {limit} ký tự.")
