@@ -158,8 +158,11 @@ class Option:
 
 @dataclass(frozen=True)
 class Reply:
+    """``asks`` marks a question awaiting a typed value, so options read as alternatives."""
+
     text: str
     options: tuple[Option, ...] = ()
+    asks: bool = False
 
 
 # --- the step
@@ -266,7 +269,7 @@ def _question(report: Report, ind: Indicator) -> Reply:
     options.append(Option(f"skip:{ind.code}", texts.SKIP))
     if index > 1:
         options.append(Option(f"back:{ind.code}", texts.BACK))
-    return Reply("\n".join(lines), tuple(options))
+    return Reply("\n".join(lines), tuple(options), asks=True)
 
 
 def _done_prompt(report: Report) -> Reply:
@@ -296,10 +299,20 @@ def _submit_prompt(report: Report) -> Reply:
 
 def _with_prompt(state: State, message: str) -> Reply:
     p = prompt(state)
-    return Reply(f"{message}\n\n{p.text}", p.options)
+    return Reply(f"{message}\n\n{p.text}", p.options, p.asks)
+
+
+# Options not tied to an indicator (in the intro, the review's footer, after submitting) stay
+# valid whatever is on screen; indicator-bound ones only while their question is current.
+ANYTIME = {"start": texts.CONTINUE, "xem": texts.REVIEW, "nop": texts.SUBMIT}
+ANYTIME_WORDS = {
+    ans.fold(label): option_id for option_id, label in (*ANYTIME.items(), ("start", texts.START))
+}
 
 
 def _find_option(state: State, option_id: str) -> Option | None:
+    if option_id in ANYTIME:
+        return Option(option_id, ANYTIME[option_id])
     return next((o for o in prompt(state).options if o.id == option_id), None)
 
 
@@ -318,6 +331,8 @@ def _match_typed(state: State, typed: str) -> Option | None:
         hits = [o for o in options if o.key is None and ans.fold(o.label).startswith(wanted)]
         if len(hits) == 1:
             return hits[0]
+    if wanted in ANYTIME_WORDS:
+        return _find_option(state, ANYTIME_WORDS[wanted])
     return None
 
 
@@ -384,7 +399,8 @@ def _typed(state: State, typed: str) -> tuple[State, list[Reply]]:
 
 def _with_options(state: State, message: str) -> Reply:
     """An error keeps the question's buttons so the officer can still skip or go back."""
-    return Reply(message, prompt(state).options)
+    p = prompt(state)
+    return Reply(message, p.options, p.asks)
 
 
 # --- saving
@@ -480,7 +496,7 @@ def _advance(state: State, after: str, lines: list[str]) -> tuple[State, list[Re
     new = replace(state, session=Session(code))
     p = prompt(new)
     text = "\n".join([*lines, "", p.text]) if lines else p.text
-    return new, [Reply(text, p.options)]
+    return new, [Reply(text, p.options, p.asks)]
 
 
 def _next_code(report: Report, after: str | None) -> str | None:
@@ -556,7 +572,7 @@ def _jump(state: State, args: str) -> tuple[State, list[Reply]]:
         )
     new = replace(state, session=Session(ind.code))
     p = prompt(new)
-    return new, [Reply("\n\n".join([*lines, p.text]), p.options)]
+    return new, [Reply("\n\n".join([*lines, p.text]), p.options, p.asks)]
 
 
 def _order(template: Template):

@@ -292,8 +292,8 @@ def unknown_command(name: str) -> str:
 
 
 # --- text-only chats (console, Zalo)
-def typed_options(labels: list[str]) -> str:
-    return "Hoặc gõ: " + " · ".join(labels)
+def typed_options(labels: list[str], *, alternative: bool) -> str:
+    return ("Hoặc gõ: " if alternative else "Gõ: ") + " · ".join(labels)
 
 
 # --- helpers

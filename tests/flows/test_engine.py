@@ -357,3 +357,22 @@ def test_typed_lines_become_events(line, event):
 def test_session_survives_json():
     state, _ = say(at("VI.1.1"), "5.404")
     assert Session.from_json(state.session.to_json()) == state.session
+
+
+def test_review_footer_buttons_work_while_a_question_is_open():
+    state, _ = say(at("III.2.2"), "/xem")
+    state, text = press(state, "start")
+    assert text.startswith("Câu 13/53")
+    state, text = press(state, "nop")
+    assert "Nộp báo cáo Quý III/2024" in text
+
+
+def test_typing_a_navigation_word_is_not_taken_as_an_answer():
+    state, text = say(at("III.2.2"), "/xem", "tiếp tục")
+    assert "III.2.2" not in state.report.answers
+    assert text.startswith("Câu 13/53")
+
+
+def test_question_is_marked_as_awaiting_a_typed_value():
+    assert prompt(at("I.1")).asks
+    assert not prompt(at(None)).asks

@@ -1,0 +1,180 @@
+"""The imperative shell around the engine, shared by every chat transport.
+
+One incoming message is one database transaction: load the officer's report and place, run the
+pure engine, write every changed answer (with its audit row) and the new place, commit, and
+only then hand the replies back to the transport. A crash at any point loses at most the reply,
+never a saved answer, and a second phone sees the same report on its next message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flows import answers as ans
+from flows import catalog, engine, periods, texts
+from flows.engine import Command, Event, Reply, Text
+from storage.db import Store
+from storage.models import Role, Round, Submission, Unit, User
+from storage.repository import (
+    InviteExpired,
+    InviteUnknown,
+    InviteUsed,
+    Repository,
+)
+
+INVITE_ALONE = re.compile(r"^\s*CCHC-[A-Z0-9]{4,12}\s*$", re.IGNORECASE)
+
+INVITE_ERRORS = {
+    InviteUnknown: texts.INVITE_UNKNOWN,
+    InviteUsed: texts.INVITE_USED,
+    InviteExpired: texts.INVITE_EXPIRED,
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote, as the chat platform identifies them."""
+
+    platform: str
+    external_id: str
+    display_name: str
+
+
+class Conversations:
+    def __init__(
+        self, store: Store, zone: ZoneInfo, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.store = store
+        self.zone = zone
+        self.clock = clock
+
+    def handle(self, sender: Sender, event: Event) -> list[Reply]:
+        now = self.clock()
+        with self.store.transaction() as repo:
+            user = repo.user(sender.platform, sender.external_id)
+            code = _invite_code(event)
+            if code is not None:
+                return self._register(repo, sender, code, now)
+            if user is None:
+                return [Reply(texts.NOT_REGISTERED)]
+            return self._converse(repo, user, event, now)
+
+    # --- registration --------------------------------------------------------------------------
+    def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> list[Reply]:
+        try:
+            user, membership, unit = repo.redeem_invite(
+                code, sender.platform, sender.external_id, sender.display_name, now
+            )
+        except (InviteUnknown, InviteUsed, InviteExpired) as exc:
+            return [Reply(INVITE_ERRORS[type(exc)])]
+        welcome = Reply(texts.registered(unit.name, membership.role))
+        if membership.role != Role.OFFICER:
+            return [welcome, Reply(texts.REVIEWER_HELP)]
+        return [welcome, *self._converse(repo, user, Command("baocao"), now)]
+
+    # --- the officer's report --------------------------------------------------------------
+    def _converse(self, repo: Repository, user: User, event: Event, now: datetime) -> list[Reply]:
+        assert user.id is not None
+        officer_units = [u for m, u in repo.memberships(user.id) if m.role == Role.OFFICER]
+        if not officer_units:
+            return [Reply(texts.REVIEWER_HELP)]
+        unit = officer_units[0]
+        round_ = self._open_round(repo, unit)
+        if round_ is None:
+            return [Reply(texts.NO_OPEN_ROUND)]
+        submission = repo.submission(round_.id, unit.id)  # type: ignore[arg-type]
+        assert submission is not None and submission.id is not None
+        state = self._load(repo, user, unit, round_, submission, now)
+        new_state, replies = engine.step(state, event, now.astimezone(self.zone))
+        self._store(repo, user, submission, state, new_state, now)
+        return replies
+
+    def _open_round(self, repo: Repository, unit: Unit) -> Round | None:
+        rounds = [r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level]
+        return rounds[-1] if rounds else None
+
+    def _load(
+        self,
+        repo: Repository,
+        user: User,
+        unit: Unit,
+        round_: Round,
+        submission: Submission,
+        now: datetime,
+    ) -> engine.State:
+        template = catalog.load(round_.template)
+        by_code = template.by_code
+        answers = {
+            code: engine.Answer(ans.decode(by_code[code], a.value), a.skipped, a.note)
+            for code, a in repo.answers(submission.id).items()  # type: ignore[arg-type]
+            if code in by_code
+        }
+        previous = {
+            code: value
+            for code, stored in repo.previous_values(unit.id, round_).items()  # type: ignore[arg-type]
+            if code in by_code and (value := ans.decode(by_code[code], stored)) is not None
+        }
+        submitted_at = submission.submitted_at
+        report = engine.Report(
+            template=template,
+            unit_name=unit.name,
+            period_label=periods.parse(round_.period).label,
+            deadline=round_.deadline,
+            answers=answers,
+            previous=previous,
+            status=submission.status,
+            status_note=submission.status_note,
+            submitted_at=submitted_at.astimezone(self.zone) if submitted_at else None,
+            today=now.astimezone(self.zone).date(),
+        )
+        saved = json.loads(repo.load_state(user.id) or "{}")  # type: ignore[arg-type]
+        session = (
+            engine.Session.from_json(saved.get("session"))
+            if saved.get("submission") == submission.id
+            else engine.Session()
+        )
+        if session.code is not None and session.code not in by_code:
+            session = engine.Session()
+        return engine.State(report, session)
+
+    def _store(
+        self,
+        repo: Repository,
+        user: User,
+        submission: Submission,
+        before: engine.State,
+        after: engine.State,
+        now: datetime,
+    ) -> None:
+        sid = submission.id
+        assert sid is not None
+        old, new = before.report.answers, after.report.answers
+        for code, answer in new.items():
+            prior = old.get(code, engine.Answer())
+            if (prior.value, prior.skipped) != (answer.value, answer.skipped):
+                repo.save_answer(sid, code, ans.encode(answer.value), answer.skipped, user.id, now)
+            if prior.note != answer.note:
+                repo.save_note(sid, code, answer.note, user.id, now)
+        if after.report.status != before.report.status:
+            repo.set_status(sid, after.report.status, user.id, now)
+        if after.session != before.session:
+            data = {"submission": sid, "session": after.session.to_json()}
+            repo.save_state(user.id, json.dumps(data), now)  # type: ignore[arg-type]
+
+
+def _invite_code(event: Event) -> str | None:
+    """'/start CODE' as chat apps send it, or the code alone as the first message."""
+    if isinstance(event, Command) and event.name == "start" and event.args:
+        return event.args.split()[0]
+    if isinstance(event, Text) and INVITE_ALONE.match(event.text):
+        return event.text.strip()
+    return None

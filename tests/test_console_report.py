@@ -1,0 +1,180 @@
+"""End to end: an officer files seed 000's whole appendix through the console chat.
+
+Set-up goes through the real command line (units, invite, round), the chat through the console
+transport and real storage; then every stored value is checked against the seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot import console
+from bot.cli import app
+from bot.conversations import Conversations
+from bot.demo import SON_TRUNG_2024_Q3, seed_values
+from flows import answers, catalog, formulas
+from storage.db import Store
+
+XA = catalog.load("xa")
+UNITS = Path(__file__).parent.parent / "examples" / "units.csv"
+
+# Ratios as they must come out of seed 000's parts (the seed itself prints 90,9 for I.2 and
+# 95,45 / 100 for VII.6.3 / VII.6.4, which its own parts contradict).
+EXPECTED_RATIOS = {
+    "I.2": Decimal("94.59"),
+    "I.3.2": None,
+    "III.2.1": Decimal("99.37"),
+    "III.2.4": None,
+    "VI.1": Decimal("79.92"),
+    "VII.6.1": Decimal("100.00"),
+    "VII.6.2": Decimal("100.00"),
+    "VII.6.3": Decimal("93.18"),
+    "VII.6.4": Decimal("88.06"),
+    "VII.6.5": Decimal("100.00"),
+}
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return CliRunner()
+
+
+def invoke(cli: CliRunner, *args: str) -> str:
+    result = cli.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+class Chat:
+    """A scripted officer at the console: types lines, keeps everything the bot printed."""
+
+    def __init__(self, store: Store, user: str) -> None:
+        self.store, self.user = store, user
+        self.lines: list[str] = []
+        self.output: list[str] = []
+
+    def run(self, lines: list[str]) -> str:
+        feed: Iterator[str] = iter(lines)
+
+        def read(_prompt: str) -> str:
+            try:
+                line = next(feed)
+            except StopIteration:
+                raise EOFError from None
+            self.output.append(f"> {line}")
+            return line
+
+        start = len(self.output)
+        console.run(
+            Conversations(self.store, _zone()), self.user, read=read, write=self.output.append
+        )
+        return "\n".join(self.output[start:])
+
+
+def _zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def officer_lines() -> list[str]:
+    """What the officer types for each question, in order, with a slip, a skip and a note."""
+    lines: list[str] = []
+    for ind in XA.asked:
+        typed = SON_TRUNG_2024_Q3[ind.code]
+        if ind.code == "I.3.1":
+            lines.append("/ghichu VHXH, TP-HT")
+        if ind.code == "I.4.1":
+            lines.append("8")  # a slip, corrected with /sua at the end
+            continue
+        if ind.code == "III.2.3":
+            lines.append("800")  # refused: more on time than solved
+        if typed is None:
+            lines.append("bỏ qua")
+        else:
+            lines.append(typed)
+        if ind.code == "VI.1.1":
+            lines.append("1")  # "5.404": five thousand four hundred and four, not 5,404
+    return [*lines, "/sua I.4.1", "7", "/xem", "/nop", "1"]
+
+
+def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url):
+    invoke(cli, "units", "import", str(UNITS))
+    invoke(
+        cli, "round", "open", "--template", "xa", "--period", "2024-Q3", "--deadline", "2024-09-20"
+    )
+    code = invoke(cli, "invite", "--unit", "SONTRUNG", "--role", "officer").strip().splitlines()[-1]
+
+    store = Store(database_url)
+    chat = Chat(store, "an")
+    transcript = chat.run([f"/start {code}", "Bắt đầu", *officer_lines()])
+
+    assert "✓ Đã đăng ký: cán bộ nhập liệu của Xã Sơn Trung." in transcript
+    assert (
+        "✗ Số hồ sơ TTHC giải quyết đúng hạn (800) không thể lớn hơn "
+        "tổng số hồ sơ TTHC đã giải quyết xong (790). Nhập lại."
+    ) in transcript
+    assert (
+        "→ III.2.1 Tỷ lệ hồ sơ TTHC do UBND cấp xã tiếp nhận được giải quyết đúng hạn: 99,37 %"
+        in (transcript)
+    )
+    assert "→ I.2 Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo): 94,59 %" in (
+        transcript
+    )
+    assert "✓ Đã nộp báo cáo Quý III/2024 lúc" in transcript
+
+    with store.transaction() as repo:
+        round_ = repo.round_by_period("xa", "2024-Q3")
+        unit = repo.unit_by_code("SONTRUNG")
+        submission = repo.submission(round_.id, unit.id, create=False)
+        stored = repo.answers(submission.id)
+        history = repo.history(submission.id)
+    store.dispose()
+
+    assert submission.status == "submitted"
+    expected = seed_values(SON_TRUNG_2024_Q3)
+    for ind in XA.asked:
+        row = stored[ind.code]
+        assert answers.decode(ind, row.value) == expected[ind.code].value, ind.code
+        assert row.skipped == expected[ind.code].skipped, ind.code
+    assert stored["I.3.1"].note == "VHXH, TP-HT"
+
+    for code, ratio in EXPECTED_RATIOS.items():
+        ind = XA.by_code[code]
+        value = answers.decode(ind, stored[code].value) if code in stored else None
+        assert value == ratio, code
+        parts = {
+            c: answers.decode(XA.by_code[c], stored[c].value)
+            for c in formulas.references(ind.formula)
+        }
+        assert value == formulas.evaluate(ind.formula, parts.get), code
+
+    edits = [(h.old, h.new) for h in history if h.code == "I.4.1" and h.field == "value"]
+    assert edits == [(None, "8"), ("8", "7")]
+    assert [h.new for h in history if h.field == "status"] == ["submitted"]
+
+
+def test_unregistered_console_user_is_told_how_to_register(database_url):
+    store = Store(database_url)
+    transcript = Chat(store, "ai-do").run(["5"])
+    store.dispose()
+    assert transcript.count("Bạn chưa được đăng ký") == 2
+    assert "/start MÃ-MỜI" in transcript
+
+
+def test_used_invite_binds_nothing(cli, database_url):
+    invoke(cli, "units", "import", str(UNITS))
+    code = invoke(cli, "invite", "--unit", "SONTRUNG", "--role", "officer").strip().splitlines()[-1]
+    store = Store(database_url)
+    Chat(store, "an").run([f"/start {code}"])
+    transcript = Chat(store, "binh").run([f"/start {code}", "5"])
+    with store.transaction() as repo:
+        assert repo.user("console", "binh") is None
+    store.dispose()
+    assert "Mã mời này đã được dùng" in transcript
