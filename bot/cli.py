@@ -153,6 +153,9 @@ def invite(
     assert target is not None
     typer.echo(f"Mã mời {role.value} cho {target.name}, hạn dùng đến {expires}.")
     typer.echo(f"Người dùng gõ trong chat: /start {created.code}")
+    if settings.telegram_bot_username:
+        username = settings.telegram_bot_username.lstrip("@")
+        typer.echo(f"Hoặc mở liên kết Telegram: https://t.me/{username}?start={created.code}")
     typer.echo(created.code)
 
 
@@ -213,6 +216,22 @@ def chat(user: Annotated[str, typer.Option(help="Tên người dùng trong conso
 
     settings = _settings()
     console.run(Conversations(_store(settings), settings.zone), user)
+
+
+@app.command()
+def run() -> None:
+    """Chạy bot trên Telegram (long polling, hoặc webhook khi đặt WEBHOOK_URL)."""
+    from bot.telegram_bot import TelegramBot, protect_logs
+
+    settings = _settings()
+    if settings.telegram_bot_token is None:
+        _fail("chưa đặt TELEGRAM_BOT_TOKEN (xem .env.example và README, mục Telegram).")
+        return
+    protect_logs(settings.telegram_bot_token.get_secret_value())
+    conversations = Conversations(_store(settings), settings.zone)
+    mode = "webhook" if settings.webhook_url else "long polling"
+    logging.getLogger(__name__).info("starting the Telegram bot (%s)", mode)
+    TelegramBot(conversations, settings).run()
 
 
 @app.command()

@@ -23,7 +23,7 @@ def run(
     sender = Sender("console", user, user)
     if greeting:
         write(greeting)
-    _show(conversations.handle(sender, Command("baocao")), write)
+    _show(conversations.handle(sender, Command("baocao")).replies, write)
     while True:
         try:
             line = read("> ")
@@ -34,7 +34,7 @@ def run(
             break
         if not line.strip():
             continue
-        _show(conversations.handle(sender, parse_event(line)), write)
+        _show(conversations.handle(sender, parse_event(line)).replies, write)
     write(texts.CONSOLE_BYE)
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot import reviewers
+from bot.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from flows import answers as ans
 from flows import catalog, engine, periods, texts
-from flows.engine import Command, Event, Reply, Text
+from flows.engine import Command, Event, Press, Reply, Text
 from storage.db import Store
 from storage.models import Role, Round, Submission, Unit, User
 from storage.repository import (
@@ -57,46 +59,66 @@ class Conversations:
         self.zone = zone
         self.clock = clock
 
-    def handle(self, sender: Sender, event: Event) -> list[Reply]:
+    def handle(self, sender: Sender, event: Event, *, update_key: str | None = None) -> Outcome:
+        """Handle one message; ``update_key`` (the platform's update id) makes it idempotent."""
         now = self.clock()
         with self.store.transaction() as repo:
-            user = repo.user(sender.platform, sender.external_id)
-            code = _invite_code(event)
-            if code is not None:
-                return self._register(repo, sender, code, now)
-            if user is None:
-                return [Reply(texts.NOT_REGISTERED)]
-            return self._converse(repo, user, event, now)
+            if update_key is not None:
+                first = repo.claim_update(sender.platform, update_key, now)
+                if first is not None:
+                    return Outcome(replies_from_json(first), repeated=True)
+            outcome = self._handle(repo, sender, event, now)
+            if update_key is not None:
+                repo.record_replies(sender.platform, update_key, replies_to_json(outcome.replies))
+            return outcome
+
+    def _handle(self, repo: Repository, sender: Sender, event: Event, now: datetime) -> Outcome:
+        code = _invite_code(event)
+        if code is not None:
+            return self._register(repo, sender, code, now)
+        user = repo.user(sender.platform, sender.external_id)
+        if user is None:
+            return Outcome([Reply(texts.NOT_REGISTERED)])
+        assert user.id is not None
+        memberships = repo.memberships(user.id)
+        officer_of = [u for m, u in memberships if m.role == Role.OFFICER]
+        if officer_of:
+            return self._converse(repo, user, officer_of[0], event, now)
+        reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
+        replies, notices = reviewers.handle(repo, user, reviewer_of, event, now, self.zone)
+        return Outcome(replies, notices, stale_press=isinstance(event, Press))
 
     # --- registration --------------------------------------------------------------------------
-    def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> list[Reply]:
+    def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> Outcome:
         try:
             user, membership, unit = repo.redeem_invite(
                 code, sender.platform, sender.external_id, sender.display_name, now
             )
         except (InviteUnknown, InviteUsed, InviteExpired) as exc:
-            return [Reply(INVITE_ERRORS[type(exc)])]
+            return Outcome([Reply(INVITE_ERRORS[type(exc)])])
         welcome = Reply(texts.registered(unit.name, membership.role))
         if membership.role != Role.OFFICER:
-            return [welcome, Reply(texts.REVIEWER_HELP)]
-        return [welcome, *self._converse(repo, user, Command("baocao"), now)]
+            return Outcome([welcome, Reply(texts.REVIEWER_HELP)], registered_role=membership.role)
+        then = self._converse(repo, user, unit, Command("baocao"), now)
+        return Outcome([welcome, *then.replies], then.notices, registered_role=membership.role)
 
     # --- the officer's report --------------------------------------------------------------
-    def _converse(self, repo: Repository, user: User, event: Event, now: datetime) -> list[Reply]:
-        assert user.id is not None
-        officer_units = [u for m, u in repo.memberships(user.id) if m.role == Role.OFFICER]
-        if not officer_units:
-            return [Reply(texts.REVIEWER_HELP)]
-        unit = officer_units[0]
+    def _converse(
+        self, repo: Repository, user: User, unit: Unit, event: Event, now: datetime
+    ) -> Outcome:
         round_ = self._open_round(repo, unit)
         if round_ is None:
-            return [Reply(texts.NO_OPEN_ROUND)]
+            return Outcome([Reply(texts.NO_OPEN_ROUND)])
         submission = repo.submission(round_.id, unit.id)  # type: ignore[arg-type]
         assert submission is not None and submission.id is not None
         state = self._load(repo, user, unit, round_, submission, now)
+        stale = isinstance(event, Press) and not engine.offers(state, event.option_id)
         new_state, replies = engine.step(state, event, now.astimezone(self.zone))
         self._store(repo, user, submission, state, new_state, now)
-        return replies
+        notices: list[Notice] = []
+        if new_state.report.status == "submitted" != state.report.status:
+            notices = reviewers.submitted_notices(repo, unit, round_, now, self.zone)
+        return Outcome(replies, notices, stale_press=stale)
 
     def _open_round(self, repo: Repository, unit: Unit) -> Round | None:
         rounds = [r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level]

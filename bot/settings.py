@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,9 +24,44 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
 
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="The token BotFather gave; Telegram is off without it."
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API endpoint; point it at a local Bot API server if you run one.",
+    )
+    telegram_bot_username: str | None = Field(
+        default=None, description="The bot's @username, to print t.me deep links with invites."
+    )
+    telegram_max_messages_per_second: float = Field(
+        default=30, ge=0, description="Overall send rate toward Telegram (0 = no limiter)."
+    )
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL for Telegram to call; long polling when unset."
+    )
+    webhook_listen: str = Field(default="0.0.0.0", description="Address the webhook listens on.")
+    webhook_port: int = Field(default=8443, description="Port the webhook listens on.")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; derived if unset.",
+    )
+
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_file_base_url(self) -> str:
+        return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
+
+    @property
+    def webhook_secret_token(self) -> str:
+        """Stable across restarts and processes without another secret to manage."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        return hashlib.sha256(f"cchc-webhook:{token}".encode()).hexdigest()[:48]
 
 
 def load() -> Settings:

@@ -180,6 +180,11 @@ def step(state: State, event: Event, now: datetime) -> tuple[State, list[Reply]]
     return _typed(state, event.text)
 
 
+def offers(state: State, option_id: str) -> bool:
+    """Whether a pressed button still means something (an old question's button does not)."""
+    return _find_option(state, option_id) is not None
+
+
 def prompt(state: State) -> Reply:
     """What the officer should be looking at now; re-sent after errors and on resume."""
     report, session = state.report, state.session

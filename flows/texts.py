@@ -49,8 +49,11 @@ INVITE_USED = "✗ Mã mời này đã được dùng. Mỗi mã chỉ dùng m�
 INVITE_EXPIRED = "✗ Mã mời đã hết hạn. Hãy xin mã mới từ Phòng Nội vụ."
 NO_OPEN_ROUND = "Hiện chưa có kỳ báo cáo nào đang mở cho đơn vị của bạn. Bot sẽ báo khi có kỳ mới."
 REVIEWER_HELP = (
-    "Bạn là người duyệt. Các lệnh: /tinhhinh (tình hình nộp), /xuat (tải bảng tổng hợp), "
-    "/nhac (nhắc đơn vị chậm), /tralai <mã đơn vị> <lý do>, /duyet <mã đơn vị>."
+    "Lệnh dành cho người duyệt:\n"
+    "/tinhhinh — tình hình nộp báo cáo của các đơn vị\n"
+    "/tralai <mã đơn vị> <lý do> — trả lại báo cáo để đơn vị sửa\n"
+    "/duyet <mã đơn vị> — duyệt báo cáo (đơn vị không sửa được nữa)\n"
+    "/trogiup — xem hướng dẫn này"
 )
 SORRY = "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; bạn thử lại sau ít phút."
 
@@ -336,3 +339,102 @@ def demo_welcome(unit: str, user: str) -> str:
         "Gõ “bỏ qua”, “quay lại”, hoặc số của lựa chọn. Lệnh: /xem, /sua III.2.3, /ghichu …, "
         "/nop, /trogiup. Gõ /thoat để thoát (số liệu đã lưu, lần sau chạy lại sẽ tiếp tục)."
     )
+
+
+# --- reviewers -------------------------------------------------------------------------------
+STATE_NOT_STARTED = "chưa bắt đầu"
+
+
+def state_in_progress(answered: int, total: int) -> str:
+    return f"đang nhập {answered}/{total}"
+
+
+def state_submitted(at: datetime | None, late: bool) -> str:
+    when = f" lúc {moment(at)}" if at else ""
+    return f"đã nộp{when}" + (" (quá hạn)" if late else "")
+
+
+def state_returned(answered: int, total: int) -> str:
+    return f"trả lại, đang sửa {answered}/{total}"
+
+
+STATE_APPROVED = "đã duyệt"
+
+
+def overview_header(period: str, unit: str, deadline: date, today: date) -> str:
+    left = time_left(deadline, today)
+    return f"Tình hình nộp báo cáo {period} — {unit}\nHạn nộp {day(deadline)} ({left})."
+
+
+def overview_counts(submitted: int, total: int, approved: int, returned: int, started: int) -> str:
+    return (
+        f"Đã nộp {submitted}/{total} · đã duyệt {approved} · trả lại {returned} · "
+        f"đang nhập {started} · chưa bắt đầu {total - submitted - returned - started}"
+    )
+
+
+def overview_line(code: str, name: str, state: str) -> str:
+    return f"• {code} {name}: {state}"
+
+
+OVERVIEW_FOOTER = "Gõ /tralai <mã> <lý do> để trả lại, /duyet <mã> để duyệt."
+NO_ROUND_FOR_REVIEW = "Hiện không có kỳ báo cáo nào đang mở cho các đơn vị bạn phụ trách."
+TRALAI_USAGE = "Gõ /tralai <mã đơn vị> <lý do>, ví dụ: /tralai SONTRUNG Số hồ sơ III.2.2 chưa khớp"
+DUYET_USAGE = "Gõ /duyet <mã đơn vị>, ví dụ: /duyet SONTRUNG"
+
+
+def unit_out_of_scope(code: str) -> str:
+    return f"✗ Không có đơn vị “{code}” trong phạm vi bạn phụ trách. Gõ /tinhhinh để xem mã."
+
+
+def not_submitted_yet(unit: str) -> str:
+    return f"✗ {unit} chưa nộp báo cáo, chưa thể trả lại hay duyệt."
+
+
+def already_approved(unit: str) -> str:
+    return f"✗ Báo cáo của {unit} đã được duyệt, không trả lại được."
+
+
+def returned_done(period: str, unit: str, reason: str) -> str:
+    return f"↩ Đã trả lại báo cáo {period} của {unit}. Lý do: {reason}"
+
+
+def approved_done(period: str, unit: str) -> str:
+    return f"✓ Đã duyệt báo cáo {period} của {unit}."
+
+
+def notice_returned(period: str, unit: str, reason: str) -> str:
+    return (
+        f"↩ Báo cáo {period} của {unit} đã bị trả lại để sửa. Lý do: {reason}\n"
+        "Gõ /baocao để sửa, rồi /nop để nộp lại."
+    )
+
+
+def notice_approved(period: str, unit: str) -> str:
+    return f"✓ Báo cáo {period} của {unit} đã được duyệt. Cảm ơn bạn!"
+
+
+def notice_submitted(unit: str, code: str, period: str, at: datetime, late: bool) -> str:
+    timing = "quá hạn" if late else "đúng hạn"
+    return (
+        f"📥 {unit} đã nộp báo cáo {period} lúc {moment(at)} ({timing}).\n"
+        f"Gõ /tinhhinh để xem tình hình, /duyet {code} để duyệt "
+        f"hoặc /tralai {code} <lý do> để trả lại."
+    )
+
+
+# --- chat menus (Telegram's command list) ----------------------------------------------------
+OFFICER_COMMANDS = (
+    ("baocao", "Bắt đầu hoặc tiếp tục nhập báo cáo"),
+    ("xem", "Xem lại số liệu và câu còn thiếu"),
+    ("sua", "Sửa một chỉ tiêu, ví dụ /sua III.2.3"),
+    ("ghichu", "Ghi chú cho câu đang nhập"),
+    ("nop", "Nộp báo cáo"),
+    ("trogiup", "Hướng dẫn"),
+)
+REVIEWER_COMMANDS = (
+    ("tinhhinh", "Tình hình nộp báo cáo của các đơn vị"),
+    ("tralai", "Trả lại báo cáo: /tralai <mã> <lý do>"),
+    ("duyet", "Duyệt báo cáo: /duyet <mã>"),
+    ("trogiup", "Hướng dẫn"),
+)

@@ -180,3 +180,20 @@ class ConversationState(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", unique=True)
     data: str = Field(sa_type=Text)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Chat platforms deliver at least once; a row per handled update makes handling exactly once.
+
+    The replies produced the first time are kept so that an update redelivered after a crash
+    (its answer committed, its reply never sent) gets the same reply instead of silence.
+    """
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("platform", "update_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    update_key: str = Field(max_length=64)
+    replies: str = Field(sa_type=Text)
+    handled_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -44,6 +45,7 @@ from storage.models import (
     Level,
     Membership,
     Platform,
+    ProcessedUpdate,
     Role,
     Round,
     RoundStatus,
@@ -269,6 +271,17 @@ class Repository:
         )
         return [(membership, unit) for membership, unit in self.session.exec(query)]
 
+    def users_with_role(self, platform: str, role: str) -> list[User]:
+        """Chat accounts of one platform holding ``role`` somewhere (for per-role menus)."""
+        query = (
+            select(User)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(User.platform == platform, Membership.role == role)
+            .distinct()
+            .order_by(col(User.id))
+        )
+        return list(self.session.exec(query))
+
     def members(self, unit_id: int, role: str | None = None) -> list[User]:
         query = (
             select(User)
@@ -368,6 +381,20 @@ class Repository:
             .order_by(col(Unit.code))
         )
         return list(self.session.exec(query))
+
+    def progress(self, round_id: int, codes: Iterable[str]) -> dict[int, int]:
+        """Answered-or-skipped count per submission of a round, among the asked ``codes``.
+
+        One query for a whole province's overview rather than one per commune.
+        """
+        answered = or_(col(Answer.value).is_not(None), col(Answer.skipped))
+        query = (
+            select(Answer.submission_id, func.count())
+            .join(Submission, col(Submission.id) == col(Answer.submission_id))
+            .where(Submission.round_id == round_id, col(Answer.code).in_(list(codes)), answered)
+            .group_by(col(Answer.submission_id))
+        )
+        return {sid: count for sid, count in self.session.exec(query)}
 
     def answers(self, submission_id: int) -> dict[str, Answer]:
         query = select(Answer).where(Answer.submission_id == submission_id).order_by(col(Answer.id))
@@ -575,6 +602,39 @@ class Repository:
         if not created:
             state.data, state.updated_at = data, now
             self.session.flush()
+
+    # --- processed chat updates -----------------------------------------------------------------
+    def claim_update(self, platform: str, update_key: str, now: datetime) -> str | None:
+        """Mark an update as being handled in this transaction.
+
+        Returns None when it is new (go ahead), or the replies stored the first time it was
+        handled (it is a redelivery: apply nothing, repeat them). The row commits with the
+        answers it produced, so a crash before commit leaves the update unclaimed.
+        """
+        now = as_utc(now)
+        row = ProcessedUpdate(platform=platform, update_key=update_key, replies="", handled_at=now)
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            found = self._find(ProcessedUpdate, {"platform": platform, "update_key": update_key})
+            if found is None:
+                raise
+            return found.replies
+        return None
+
+    def record_replies(self, platform: str, update_key: str, replies: str) -> None:
+        row = self._find(ProcessedUpdate, {"platform": platform, "update_key": update_key})
+        if row is not None:
+            row.replies = replies
+            self.session.flush()
+
+    def forget_updates(self, before: datetime) -> int:
+        """Redeliveries come within minutes; old claims only take space."""
+        result = self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < as_utc(before))
+        )
+        return result.rowcount or 0
 
     # --- shared helpers -------------------------------------------------------------------------
     def _find(self, model: type[Row], key: dict[str, Any]) -> Row | None:

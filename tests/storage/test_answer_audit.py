@@ -81,3 +81,18 @@ def test_returning_a_report_keeps_the_reason(store: Store, report: Report) -> No
     assert submission is not None
     assert (submission.status, submission.status_note) == ("returned", reason)
     assert statuses == [("draft", "submitted"), ("submitted", "returned")]
+
+
+def test_progress_counts_answered_and_skipped_asked_codes_per_submission(
+    store: Store, report: Report
+) -> None:
+    now = datetime(2024, 9, 17, 2, 0, tzinfo=UTC)
+    sid = report.submission_id
+    with store.transaction() as repo:
+        repo.save_answer(sid, "III.2.2", "790", False, report.officer_id, now)
+        repo.save_answer(sid, "III.2.3", "785", False, report.officer_id, now)
+        repo.save_answer(sid, "III.2.1", "99.37", False, report.officer_id, now)  # computed
+        repo.save_answer(sid, "I.1", None, True, report.officer_id, now)
+        repo.save_note(sid, "I.3.1", "VHXH, TP-HT", report.officer_id, now)  # a note alone
+        counted = repo.progress(report.round_id, ["III.2.2", "III.2.3", "I.1", "I.3.1"])
+    assert counted == {sid: 3}

@@ -20,6 +20,7 @@ TABLES = {
     "answers",
     "answer_changes",
     "conversation_states",
+    "processed_updates",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 

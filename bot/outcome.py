@@ -1,0 +1,39 @@
+"""What handling one incoming message produced: replies to the sender, notices to others."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from flows.engine import Option, Reply
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone other than the sender (a reviewer told that a unit submitted)."""
+
+    platform: str
+    external_id: str
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    notices: list[Notice] = field(default_factory=list)
+    repeated: bool = False  # a redelivered update: nothing applied, the first replies again
+    registered_role: str | None = None  # set when this message bound the sender to a unit
+    stale_press: bool = False  # a button of a question no longer on screen: nothing was done
+
+
+def replies_to_json(replies: list[Reply]) -> str:
+    return json.dumps([asdict(r) for r in replies], ensure_ascii=False)
+
+
+def replies_from_json(data: str) -> list[Reply]:
+    if not data:
+        return []
+    return [
+        Reply(r["text"], tuple(Option(**o) for o in r["options"]), r.get("asks", False))
+        for r in json.loads(data)
+    ]
