@@ -28,3 +28,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis data
+
+bench: $(STAMP)
+	$(BIN)/python bench/telegram_bench.py
+	@if [ -f bench/export_bench.py ]; then $(BIN)/python bench/export_bench.py; fi

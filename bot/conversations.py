@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
+
 from bot import reviewers
 from bot.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from flows import answers as ans
@@ -60,17 +62,32 @@ class Conversations:
         self.clock = clock
 
     def handle(self, sender: Sender, event: Event, *, update_key: str | None = None) -> Outcome:
-        """Handle one message; ``update_key`` (the platform's update id) makes it idempotent."""
+        """Handle one message; ``update_key`` (the platform's update id) makes it idempotent.
+
+        The update is recorded in the transaction that applies it: a redelivery finds the
+        record and repeats the first replies; a concurrent duplicate (two webhook calls at
+        once) fails on the unique key, rolls back, and then finds the record.
+        """
         now = self.clock()
-        with self.store.transaction() as repo:
-            if update_key is not None:
-                first = repo.claim_update(sender.platform, update_key, now)
-                if first is not None:
-                    return Outcome(replies_from_json(first), repeated=True)
-            outcome = self._handle(repo, sender, event, now)
-            if update_key is not None:
-                repo.record_replies(sender.platform, update_key, replies_to_json(outcome.replies))
-            return outcome
+        try:
+            with self.store.transaction() as repo:
+                if update_key is not None:
+                    first = repo.handled_replies(sender.platform, update_key)
+                    if first is not None:
+                        return Outcome(replies_from_json(first), repeated=True)
+                outcome = self._handle(repo, sender, event, now)
+                if update_key is not None:
+                    replies = replies_to_json(outcome.replies)
+                    repo.record_update(sender.platform, update_key, replies, now)
+                return outcome
+        except IntegrityError:
+            if update_key is None:
+                raise
+            with self.store.transaction() as repo:
+                first = repo.handled_replies(sender.platform, update_key)
+            if first is None:
+                raise
+            return Outcome(replies_from_json(first), repeated=True)
 
     def _handle(self, repo: Repository, sender: Sender, event: Event, now: datetime) -> Outcome:
         code = _invite_code(event)
@@ -180,12 +197,15 @@ class Conversations:
         sid = submission.id
         assert sid is not None
         old, new = before.report.answers, after.report.answers
+        changes = []
         for code, answer in new.items():
             prior = old.get(code, engine.Answer())
             if (prior.value, prior.skipped) != (answer.value, answer.skipped):
-                repo.save_answer(sid, code, ans.encode(answer.value), answer.skipped, user.id, now)
+                changes.append((code, ans.encode(answer.value), answer.skipped))
             if prior.note != answer.note:
                 repo.save_note(sid, code, answer.note, user.id, now)
+        if changes:
+            repo.save_answers(sid, changes, user.id, now)
         if after.report.status != before.report.status:
             repo.set_status(sid, after.report.status, user.id, now)
         if after.session != before.session:

@@ -13,7 +13,7 @@ report instead of letting their answer inserts deadlock each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -451,36 +451,58 @@ class Repository:
         A skip stores no value, so skipping a figure records the figure as `old` and None as
         `new`.
         """
-        _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
+        return self.save_answers(submission_id, [(code, value, skipped)], user_id, now) == 1
+
+    def save_answers(
+        self,
+        submission_id: int,
+        changes: Sequence[tuple[str, str | None, bool]],
+        user_id: int | None,
+        now: datetime,
+    ) -> int:
+        """Save (code, value, skipped) rows of one report together; returns how many changed.
+
+        One message changes an answer and the ratios computed from it: one lock, one lookup
+        and one flush for all of them. The submission row lock serialises everyone editing
+        this report, so a plain insert cannot collide with another writer's.
+        """
         now = as_utc(now)
-        value = None if skipped else value
+        for code, _, _ in changes:
+            _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
         submission = self._lock_submission(submission_id)
-        answer = self._find(Answer, {"submission_id": submission_id, "code": code})
-        if answer is None:
-            if value is None and not skipped:
-                return False
-            answer, created = self._get_or_create(
-                Answer,
-                {"submission_id": submission_id, "code": code},
-                lambda: Answer(
+        codes = [code for code, _, _ in changes]
+        query = select(Answer).where(
+            Answer.submission_id == submission_id, col(Answer.code).in_(codes)
+        )
+        existing = {a.code: a for a in self.session.exec(query)}
+        changed = 0
+        for code, value, skipped in changes:
+            value = None if skipped else value
+            answer = existing.get(code)
+            if answer is None:
+                if value is None and not skipped:
+                    continue
+                answer = Answer(
                     submission_id=submission_id,
                     code=code,
                     value=value,
                     skipped=skipped,
                     updated_at=now,
                     updated_by=user_id,
-                ),
-            )
-            if created:
-                self._audit(submission, code, AuditField.VALUE, None, value, user_id, now)
-                return True
-        if (answer.value, answer.skipped) == (value, skipped):
-            return False
-        old = answer.value
-        answer.value, answer.skipped = value, skipped
-        answer.updated_at, answer.updated_by = now, user_id
-        self._audit(submission, code, AuditField.VALUE, old, value, user_id, now)
-        return True
+                )
+                self.session.add(answer)
+                existing[code] = answer
+                old = None
+            elif (answer.value, answer.skipped) == (value, skipped):
+                continue
+            else:
+                old = answer.value
+                answer.value, answer.skipped = value, skipped
+                answer.updated_at, answer.updated_by = now, user_id
+            self._audit(submission, code, AuditField.VALUE, old, value, user_id, now, flush=False)
+            changed += 1
+        self.session.flush()  # a bad submission or user id fails here, at the call that sent it
+        return changed
 
     def save_note(
         self,
@@ -572,6 +594,8 @@ class Repository:
         new: str | None,
         user_id: int | None,
         at: datetime,
+        *,
+        flush: bool = True,
     ) -> None:
         assert submission.id is not None
         change = AnswerChange(
@@ -585,7 +609,8 @@ class Repository:
         )
         self.session.add(change)
         submission.updated_at = at
-        self.session.flush()  # a bad submission or user id fails here, at the call that sent it
+        if flush:
+            self.session.flush()  # a bad submission or user id fails here, at the call that sent it
 
     # --- conversation state ---------------------------------------------------------------------
     def load_state(self, user_id: int) -> str | None:
@@ -604,30 +629,22 @@ class Repository:
             self.session.flush()
 
     # --- processed chat updates -----------------------------------------------------------------
-    def claim_update(self, platform: str, update_key: str, now: datetime) -> str | None:
-        """Mark an update as being handled in this transaction.
-
-        Returns None when it is new (go ahead), or the replies stored the first time it was
-        handled (it is a redelivery: apply nothing, repeat them). The row commits with the
-        answers it produced, so a crash before commit leaves the update unclaimed.
-        """
-        now = as_utc(now)
-        row = ProcessedUpdate(platform=platform, update_key=update_key, replies="", handled_at=now)
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-        except IntegrityError:
-            found = self._find(ProcessedUpdate, {"platform": platform, "update_key": update_key})
-            if found is None:
-                raise
-            return found.replies
-        return None
-
-    def record_replies(self, platform: str, update_key: str, replies: str) -> None:
+    def handled_replies(self, platform: str, update_key: str) -> str | None:
+        """The replies given when this update was first handled, or None if it is new."""
         row = self._find(ProcessedUpdate, {"platform": platform, "update_key": update_key})
-        if row is not None:
-            row.replies = replies
-            self.session.flush()
+        return row.replies if row is not None else None
+
+    def record_update(self, platform: str, update_key: str, replies: str, now: datetime) -> None:
+        """Mark the update handled, in the transaction that applied it.
+
+        Should another process have handled the same update meanwhile, the flush fails on the
+        unique key and the whole transaction rolls back: nothing is applied twice.
+        """
+        row = ProcessedUpdate(
+            platform=platform, update_key=update_key, replies=replies, handled_at=as_utc(now)
+        )
+        self.session.add(row)
+        self.session.flush()
 
     def forget_updates(self, before: datetime) -> int:
         """Redeliveries come within minutes; old claims only take space."""

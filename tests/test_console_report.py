@@ -7,36 +7,21 @@ transport and real storage; then every stored value is checked against the seed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from seed_000 import assert_seed_000_stored, stored_report
 from typer.testing import CliRunner
 
 from bot import console
 from bot.cli import app
 from bot.conversations import Conversations
-from bot.demo import SON_TRUNG_2024_Q3, seed_values
-from flows import answers, catalog, formulas
+from bot.demo import SON_TRUNG_2024_Q3
+from flows import catalog
 from storage.db import Store
 
 XA = catalog.load("xa")
 UNITS = Path(__file__).parent.parent / "examples" / "units.csv"
-
-# Ratios as they must come out of seed 000's parts (the seed itself prints 90,9 for I.2 and
-# 95,45 / 100 for VII.6.3 / VII.6.4, which its own parts contradict).
-EXPECTED_RATIOS = {
-    "I.2": Decimal("94.59"),
-    "I.3.2": None,
-    "III.2.1": Decimal("99.37"),
-    "III.2.4": None,
-    "VI.1": Decimal("79.92"),
-    "VII.6.1": Decimal("100.00"),
-    "VII.6.2": Decimal("100.00"),
-    "VII.6.3": Decimal("93.18"),
-    "VII.6.4": Decimal("88.06"),
-    "VII.6.5": Decimal("100.00"),
-}
 
 
 @pytest.fixture
@@ -129,31 +114,11 @@ def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url):
     )
     assert "✓ Đã nộp báo cáo Quý III/2024 lúc" in transcript
 
-    with store.transaction() as repo:
-        round_ = repo.round_by_period("xa", "2024-Q3")
-        unit = repo.unit_by_code("SONTRUNG")
-        submission = repo.submission(round_.id, unit.id, create=False)
-        stored = repo.answers(submission.id)
-        history = repo.history(submission.id)
+    submission, stored, history = stored_report(store)
     store.dispose()
 
     assert submission.status == "submitted"
-    expected = seed_values(SON_TRUNG_2024_Q3)
-    for ind in XA.asked:
-        row = stored[ind.code]
-        assert answers.decode(ind, row.value) == expected[ind.code].value, ind.code
-        assert row.skipped == expected[ind.code].skipped, ind.code
-    assert stored["I.3.1"].note == "VHXH, TP-HT"
-
-    for code, ratio in EXPECTED_RATIOS.items():
-        ind = XA.by_code[code]
-        value = answers.decode(ind, stored[code].value) if code in stored else None
-        assert value == ratio, code
-        parts = {
-            c: answers.decode(XA.by_code[c], stored[c].value)
-            for c in formulas.references(ind.formula)
-        }
-        assert value == formulas.evaluate(ind.formula, parts.get), code
+    assert_seed_000_stored(stored)
 
     edits = [(h.old, h.new) for h in history if h.code == "I.4.1" and h.field == "value"]
     assert edits == [(None, "8"), ("8", "7")]

@@ -1,0 +1,145 @@
+"""`cchc-bot export`: write a round's spreadsheet (or CSV/JSON) to a file, from the shell.
+
+The command only decides what to export and where; exports/ builds the files from plain data,
+so the chat's /xuat and this command produce the same workbook.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.settings import load
+from exports import appendix, compiled, flat, names
+from exports.data import RoundReport, load_round_report
+from flows import catalog, periods
+from storage.db import Store
+from storage.models import Round, Unit
+from storage.repository import Repository
+
+
+class Format(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+    JSON = "json"
+
+
+class ExportError(Exception):
+    """A request that cannot be served; the message is shown to the admin as is."""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+
+
+def export(
+    round_period: Annotated[
+        str, typer.Option("--round", help="Kỳ báo cáo: 2024-Q3, 2024-H1, 2024-9M, 2024-Y.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Thư mục (tên tệp tự đặt) hoặc đường dẫn tệp.")
+    ],
+    template: Annotated[
+        str | None, typer.Option(help="Biểu mẫu (xa, huyen); bỏ trống nếu kỳ chỉ có một biểu.")
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Mã đơn vị: một xã cho phụ lục của xã, huyện/tỉnh cho bảng tổng hợp."),
+    ] = None,
+    file_format: Annotated[Format, typer.Option("--format", help="xlsx, csv hoặc json.")] = (
+        Format.XLSX
+    ),
+) -> None:
+    """Xuất số liệu một kỳ báo cáo ra Excel (phụ lục hoặc bảng tổng hợp), CSV hoặc JSON."""
+    settings = load()
+    try:
+        period = periods.parse(round_period).code
+        store = Store(settings.database_url)
+        try:
+            with store.transaction() as repo:
+                round_ = _round(repo, period, template)
+                top = _unit(repo, unit)
+                report = load_round_report(repo, round_, top, now=datetime.now(UTC))
+        finally:
+            store.dispose()
+        single = top.level == catalog.load(round_.template).level
+        if not report.units:
+            raise ExportError(
+                f"{top.name} không có đơn vị nào nộp biểu '{round_.template}' trong kỳ {period}."
+            )
+        content, file_name = _content(report, single, file_format, settings.zone)
+        path = _destination(output, file_name)
+        path.write_bytes(content)
+    except (ExportError, ValueError, OSError) as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from None
+    what = (
+        f"phụ lục {report.round.period_label} của {top.name}"
+        if single
+        else f"bảng tổng hợp {report.round.period_label} của {top.name} "
+        f"({len(report.units)} đơn vị)"
+    )
+    typer.echo(f"✓ Đã xuất {what}: {path}")
+
+
+def _round(repo: Repository, period: str, template: str | None) -> Round:
+    if template is not None:
+        catalog.load(template)  # an unknown template names the ones that exist
+        found = repo.round_by_period(template, period)
+        if found is None:
+            raise ExportError(f"chưa mở kỳ {period} cho biểu '{template}'.")
+        return found
+    rounds = [r for r in repo.rounds() if r.period == period]
+    if not rounds:
+        raise ExportError(f"chưa mở kỳ báo cáo {period} (xem: cchc-bot round list).")
+    if len(rounds) > 1:
+        listed = ", ".join(r.template for r in rounds)
+        raise ExportError(f"kỳ {period} có nhiều biểu ({listed}): chọn một bằng --template.")
+    return rounds[0]
+
+
+def _unit(repo: Repository, code: str | None) -> Unit:
+    if code is not None:
+        found = repo.unit_by_code(code)
+        if found is None:
+            raise ExportError(f"không có đơn vị mã '{code}'.")
+        return found
+    tops = [u for u in repo.units() if u.parent_id is None]
+    if not tops:
+        raise ExportError("chưa có đơn vị nào (nhập bằng: cchc-bot units import).")
+    if len(tops) > 1:
+        listed = ", ".join(u.code for u in tops)
+        raise ExportError(f"có nhiều đơn vị cấp cao nhất ({listed}): chọn một bằng --unit.")
+    return tops[0]
+
+
+def _content(
+    report: RoundReport, single: bool, file_format: Format, zone: ZoneInfo
+) -> tuple[bytes, str]:
+    period, extension = report.round.period, file_format.value
+    file_name = (
+        names.unit_file_name(period, report.top.name, extension)
+        if single
+        else names.compiled_file_name(period, report.top.name, extension)
+    )
+    if file_format is Format.CSV:
+        return flat.to_csv(report).encode("utf-8"), file_name
+    if file_format is Format.JSON:
+        return flat.to_json(report).encode("utf-8"), file_name
+    if single:
+        return appendix.appendix_bytes(report.units[0]), file_name
+    return compiled.compiled_bytes(report, zone), file_name
+
+
+def _destination(output: Path, file_name: str) -> Path:
+    """A directory gets the readable file name; anything else is the file to write."""
+    if output.is_dir():
+        return output / file_name
+    if not output.parent.is_dir():
+        raise ExportError(f"thư mục {output.parent} không tồn tại.")
+    return output

@@ -1,0 +1,127 @@
+"""Run the real TelegramBot against the fake Bot API, on its own thread and event loop.
+
+Tests then act as users through FakeTelegram's blocking API, exactly as people on phones would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fake_telegram import FakeTelegram
+
+from bot.conversations import Conversations
+from bot.settings import Settings
+from bot.telegram_bot import TelegramBot
+from storage.db import Store
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def settings_for(fake: FakeTelegram, database_url: str, **extra: object) -> Settings:
+    return Settings(
+        database_url=database_url,
+        telegram_bot_token=fake.token,
+        telegram_api_base_url=fake.base_url,
+        _env_file=None,  # type: ignore[call-arg]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+class RunningBot:
+    """``with RunningBot(...) as bot:`` polls until the block ends, like `cchc-bot run`."""
+
+    def __init__(self, settings: Settings, *, webhook_port: int | None = None) -> None:
+        self.store = Store(settings.database_url)
+        self.telegram = TelegramBot(Conversations(self.store, ZONE), settings)
+        self.settings = settings
+        self.webhook_port = webhook_port
+        self._started = threading.Event()
+        self._failure: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RunningBot:
+        self._thread.start()
+        if not self._started.wait(30):
+            raise AssertionError("the bot did not start within 30 s")
+        if self._failure is not None:
+            raise self._failure
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+        self.store.dispose()
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # surfaced to the test thread
+            self._failure = exc
+            self._started.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        app = self.telegram.application
+        await app.initialize()
+        if app.post_init is not None:  # run_polling would call it; so do we
+            await app.post_init(app)
+        assert app.updater is not None
+        if self.webhook_port is None:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        else:
+            settings = self.settings
+            assert settings.webhook_url is not None
+            await app.updater.start_webhook(
+                listen="127.0.0.1",
+                port=self.webhook_port,
+                url_path=settings.webhook_url.split("://", 1)[-1].partition("/")[2],
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret_token,
+            )
+        await app.start()
+        self._started.set()
+        await self._stop.wait()
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+def invite(database_url: str, unit: str, role: str) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    store = Store(database_url)
+    with store.transaction() as repo:
+        code = repo.create_invite(unit, role, datetime.now(UTC), timedelta(days=1)).code
+    store.dispose()
+    return code
+
+
+def prepare(database_url: str) -> None:
+    """Sơn Hà's units and the Quý III/2024 round, as an admin would set them up."""
+    from datetime import UTC, date, datetime
+
+    from bot.demo import UNITS
+
+    store = Store(database_url)
+    with store.transaction() as repo:
+        repo.import_units(UNITS)
+        repo.open_round(
+            "xa",
+            "2024-Q3",
+            date(2024, 6, 15),
+            date(2024, 9, 14),
+            date(2024, 9, 20),
+            datetime.now(UTC),
+        )
+    store.dispose()
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
