@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from bot import cli_export
 from bot import demo as demo_data
 from bot.conversations import Conversations, utc_now
 from bot.settings import Settings, load
@@ -28,6 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(template_app, name="template")
 app.add_typer(units_app, name="units")
 app.add_typer(round_app, name="round")
+cli_export.register(app)
 
 
 def _settings() -> Settings:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.conversations import Conversations, Sender
 from bot.text_chat import render
 from flows import texts
-from flows.engine import Command, parse_event
+from flows.engine import Command, Reply, parse_event
 
 QUIT = {"/thoat", "/quit", "/exit"}
 
@@ -19,11 +20,24 @@ def run(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
     greeting: str | None = None,
+    files: Path = Path("data/files"),
 ) -> None:
     sender = Sender("console", user, user)
     if greeting:
         write(greeting)
-    _show(conversations.handle(sender, Command("baocao")).replies, write)
+
+    def show(replies: list[Reply]) -> None:
+        for reply in replies:
+            write(render(reply))
+            if reply.attachment:  # no chat app to hand the file to: leave it on disk
+                document = conversations.document(reply.attachment)
+                files.mkdir(parents=True, exist_ok=True)
+                path = files / document.filename
+                path.write_bytes(document.data)
+                write(texts.file_saved(str(path)))
+            write("")
+
+    show(conversations.handle(sender, Command("baocao")).replies)
     while True:
         try:
             line = read("> ")
@@ -34,11 +48,5 @@ def run(
             break
         if not line.strip():
             continue
-        _show(conversations.handle(sender, parse_event(line)).replies, write)
+        show(conversations.handle(sender, parse_event(line)).replies)
     write(texts.CONSOLE_BYE)
-
-
-def _show(replies, write: Callable[[str], None]) -> None:
-    for reply in replies:
-        write(render(reply))
-        write("")

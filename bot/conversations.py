@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot import reviewers
+from bot import documents, reviewers
 from bot.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from flows import answers as ans
 from flows import catalog, engine, periods, texts
@@ -131,11 +131,17 @@ class Conversations:
         state = self._load(repo, user, unit, round_, submission, now)
         stale = isinstance(event, Press) and not engine.offers(state, event.option_id)
         new_state, replies = engine.step(state, event, now.astimezone(self.zone))
+        own_file = documents.spec(documents.APPENDIX, round_.id, unit.id)  # type: ignore[arg-type]
+        replies = [replace(r, attachment=own_file) if r.attachment else r for r in replies]
         self._store(repo, user, submission, state, new_state, now)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:
             notices = reviewers.submitted_notices(repo, unit, round_, now, self.zone)
         return Outcome(replies, notices, stale_press=stale)
+
+    def document(self, file_spec: str) -> documents.Document:
+        """The file a reply names, built after the reply's transaction (see bot/documents)."""
+        return documents.build(self.store, file_spec, self.zone)
 
     def _open_round(self, repo: Repository, unit: Unit) -> Round | None:
         rounds = [r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level]

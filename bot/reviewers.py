@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import documents
 from bot.outcome import Notice
 from flows import catalog, periods, texts
 from flows.engine import Command, Event, Option, Reply
@@ -50,6 +51,8 @@ def handle(
         return overview(repo, tops, now, zone), []
     if event.name in ("tralai", "duyet"):
         return _decide(repo, user, tops, event, now, zone)
+    if event.name == "xuat":
+        return export(repo, tops, event.args), []
     return [Reply(texts.unknown_command(event.name)), Reply(texts.REVIEWER_HELP)], []
 
 
@@ -148,6 +151,52 @@ def _decide(
     officers = repo.members(unit.id, Role.OFFICER)  # type: ignore[arg-type]
     notices = [Notice(o.platform, o.external_id, notice) for o in officers if o.blocked_at is None]
     return [Reply(reply)], notices
+
+
+def export(repo: Repository, tops: list[Unit], args: str) -> list[Reply]:
+    """/xuat: the compiled workbook of the open round(s); /xuat 2024-Q3 of another period;
+    /xuat <mã> one unit's appendix (in either order: /xuat SONTRUNG 2024-Q2)."""
+    period, unit_code = None, None
+    for word in args.split():
+        if periods.PATTERN.match(word.upper()):
+            period = periods.parse(word).code
+        else:
+            unit_code = word.upper()
+    replies = []
+    for top in tops:
+        for scope in _scopes_for_period(repo, top, period):
+            round_id = scope.round.id
+            assert round_id is not None
+            if unit_code is None:
+                file_spec = documents.spec(documents.COMPILED, round_id, top.id)  # type: ignore[arg-type]
+                replies.append(Reply(texts.COMPILED_CAPTION, attachment=file_spec))
+                continue
+            unit = next((u for u in scope.units if u.code == unit_code), None)
+            if unit is not None:
+                file_spec = documents.spec(documents.APPENDIX, round_id, unit.id)  # type: ignore[arg-type]
+                replies.append(Reply(texts.APPENDIX_CAPTION, attachment=file_spec))
+    if replies:
+        return replies
+    if unit_code is not None:
+        return [Reply(texts.unit_out_of_scope(unit_code))]
+    if period is not None:
+        return [Reply(texts.no_round_for_period(period))]
+    return [Reply(texts.NO_ROUND_FOR_REVIEW)]
+
+
+def _scopes_for_period(repo: Repository, top: Unit, period: str | None) -> list[Scope]:
+    if period is None:
+        return scopes(repo, top)
+    below = repo.descendants(top.id)  # type: ignore[arg-type]
+    out = []
+    for round_ in repo.rounds():
+        if round_.period != period:
+            continue
+        level = catalog.load(round_.template).level
+        units = [u for u in below if u.level == level]
+        if units:
+            out.append(Scope(round_, top, units))
+    return out
 
 
 def _scope_of(repo: Repository, tops: list[Unit], unit: Unit) -> Scope | None:

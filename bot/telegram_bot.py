@@ -20,6 +20,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     CallbackQuery,
+    InputFile,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -173,6 +174,15 @@ class TelegramBot:
                 log.warning("notice to %s failed: %s", notice.external_id, exc)
 
     async def send(self, chat_id: int, reply: Reply) -> None:
+        if reply.attachment:
+            document = await asyncio.to_thread(self.conversations.document, reply.attachment)
+            await self.application.bot.send_document(
+                chat_id,
+                InputFile(document.data, filename=document.filename),
+                caption=reply.text,
+                reply_markup=keyboard(reply.options),
+            )
+            return
         chunks = split_message(reply.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1

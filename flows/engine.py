@@ -20,6 +20,7 @@ from flows.catalog import Indicator, Kind, Template
 from flows.numbers import format_number
 
 EDITABLE = frozenset({"draft", "returned"})
+APPENDIX = "appendix"
 
 
 # --- data
@@ -158,11 +159,16 @@ class Option:
 
 @dataclass(frozen=True)
 class Reply:
-    """``asks`` marks a question awaiting a typed value, so options read as alternatives."""
+    """``asks`` marks a question awaiting a typed value, so options read as alternatives.
+
+    ``attachment`` asks the shell for a file to go with the text ("appendix": this unit's
+    appendix spreadsheet); the engine names it, the shell builds it, the transport sends it.
+    """
 
     text: str
     options: tuple[Option, ...] = ()
     asks: bool = False
+    attachment: str | None = None
 
 
 # --- the step
@@ -537,6 +543,8 @@ def _command(state: State, command: Command, now: datetime) -> tuple[State, list
             return state, [prompt(state)]
         new = replace(state, session=Session(session.code, Pending("intro")))
         return new, [prompt(new)]
+    if name == "xuat":
+        return state, [Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)]
     if name in ("trogiup", "help"):
         return state, [Reply(texts.HELP)]
     if name == "xem":
@@ -651,7 +659,8 @@ def _submit(state: State, now: datetime) -> tuple[State, list[Reply]]:
         return state, [prompt(state)]
     updated = replace(report, status="submitted", submitted_at=now, status_note=None)
     new = State(updated, Session())
-    return new, [Reply(texts.submitted(report.period_label, now), (_review_option(),))]
+    reply = Reply(texts.submitted(report.period_label, now), (_review_option(),))
+    return new, [reply, Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)]
 
 
 def _decimal(text: str) -> Decimal:

@@ -53,6 +53,8 @@ REVIEWER_HELP = (
     "/tinhhinh — tình hình nộp báo cáo của các đơn vị\n"
     "/tralai <mã đơn vị> <lý do> — trả lại báo cáo để đơn vị sửa\n"
     "/duyet <mã đơn vị> — duyệt báo cáo (đơn vị không sửa được nữa)\n"
+    "/xuat — tải bảng tổng hợp (Excel) của kỳ đang mở; /xuat 2024-Q3 cho một kỳ khác; "
+    "/xuat <mã đơn vị> cho phụ lục của một đơn vị\n"
     "/trogiup — xem hướng dẫn này"
 )
 SORRY = "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; bạn thử lại sau ít phút."
@@ -276,6 +278,8 @@ def submitted(period: str, at: datetime) -> str:
 
 
 SUBMIT_CANCELLED = "Chưa nộp. Bạn có thể tiếp tục sửa số liệu."
+APPENDIX_CAPTION = "📎 Phụ lục thống kê số liệu CCHC của đơn vị (tệp Excel)."
+COMPILED_CAPTION = "📎 Bảng tổng hợp số liệu CCHC các đơn vị (tệp Excel)."
 
 HELP = (
     "Các lệnh:\n"
@@ -284,6 +288,7 @@ HELP = (
     "/sua <mã> — chuyển đến một chỉ tiêu, ví dụ /sua III.2.3\n"
     "/ghichu <nội dung> — ghi chú cho câu đang nhập\n"
     "/nop — nộp báo cáo (có bước xác nhận)\n"
+    "/xuat — nhận phụ lục số liệu (tệp Excel)\n"
     "/trogiup — xem hướng dẫn này\n"
     "Khi trả lời: gõ số theo kiểu Việt Nam (8.803; 99,37), hoặc chọn "
     "Bỏ qua / Quay lại / Giữ như kỳ trước."
@@ -379,6 +384,16 @@ def overview_line(code: str, name: str, state: str) -> str:
 
 OVERVIEW_FOOTER = "Gõ /tralai <mã> <lý do> để trả lại, /duyet <mã> để duyệt."
 NO_ROUND_FOR_REVIEW = "Hiện không có kỳ báo cáo nào đang mở cho các đơn vị bạn phụ trách."
+
+
+def no_round_for_period(period: str) -> str:
+    return f"✗ Không có kỳ báo cáo {period} cho các đơn vị bạn phụ trách."
+
+
+def file_saved(path: str) -> str:
+    return f"📎 Đã lưu tệp: {path}"
+
+
 TRALAI_USAGE = "Gõ /tralai <mã đơn vị> <lý do>, ví dụ: /tralai SONTRUNG Số hồ sơ III.2.2 chưa khớp"
 DUYET_USAGE = "Gõ /duyet <mã đơn vị>, ví dụ: /duyet SONTRUNG"
 
@@ -430,11 +445,13 @@ OFFICER_COMMANDS = (
     ("sua", "Sửa một chỉ tiêu, ví dụ /sua III.2.3"),
     ("ghichu", "Ghi chú cho câu đang nhập"),
     ("nop", "Nộp báo cáo"),
+    ("xuat", "Nhận phụ lục số liệu (Excel)"),
     ("trogiup", "Hướng dẫn"),
 )
 REVIEWER_COMMANDS = (
     ("tinhhinh", "Tình hình nộp báo cáo của các đơn vị"),
     ("tralai", "Trả lại báo cáo: /tralai <mã> <lý do>"),
     ("duyet", "Duyệt báo cáo: /duyet <mã>"),
+    ("xuat", "Tải bảng tổng hợp, hoặc /xuat <mã> cho một đơn vị"),
     ("trogiup", "Hướng dẫn"),
 )

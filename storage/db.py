@@ -23,6 +23,7 @@ from sqlmodel import Session
 from storage.repository import Repository
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+READ_ONLY = "cchc_read_only"
 
 # Any constant works as long as nothing else on the server uses it; this one spells "CCHC".
 MIGRATION_LOCK = 0x43434843
@@ -70,7 +71,9 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (Store.reading) take no write lock, so an export never holds up an answer.
+        mode = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if mode else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -126,6 +129,17 @@ class Store:
         replies from them once the session has closed.
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield Repository(session)
+
+    @contextmanager
+    def reading(self) -> Iterator[Repository]:
+        """A consistent snapshot for long reads (exports) that must not block writers.
+
+        On SQLite a deferred transaction reads a WAL snapshot without the write lock; on
+        PostgreSQL reads never block writers anyway. Objects stay readable afterwards.
+        """
+        engine = self.engine.execution_options(**{READ_ONLY: True})
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield Repository(session)
 
     def dispose(self) -> None:

@@ -325,6 +325,12 @@ class Repository:
             raise RoundExists(template, period) from None
         return round_
 
+    def round(self, round_id: int) -> Round:
+        found = self.session.get(Round, round_id)
+        if found is None:
+            raise UnknownRound(round_id)
+        return found
+
     def round_by_period(self, template: str, period: str) -> Round | None:
         query = select(Round).where(Round.template == template, Round.period == period)
         return self.session.exec(query).first()

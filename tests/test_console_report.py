@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from seed_000 import assert_seed_000_stored, stored_report
 from typer.testing import CliRunner
@@ -39,8 +40,8 @@ def invoke(cli: CliRunner, *args: str) -> str:
 class Chat:
     """A scripted officer at the console: types lines, keeps everything the bot printed."""
 
-    def __init__(self, store: Store, user: str) -> None:
-        self.store, self.user = store, user
+    def __init__(self, store: Store, user: str, files: Path | None = None) -> None:
+        self.store, self.user, self.files = store, user, files or Path("data/files")
         self.lines: list[str] = []
         self.output: list[str] = []
 
@@ -57,7 +58,11 @@ class Chat:
 
         start = len(self.output)
         console.run(
-            Conversations(self.store, _zone()), self.user, read=read, write=self.output.append
+            Conversations(self.store, _zone()),
+            self.user,
+            read=read,
+            write=self.output.append,
+            files=self.files,
         )
         return "\n".join(self.output[start:])
 
@@ -89,7 +94,7 @@ def officer_lines() -> list[str]:
     return [*lines, "/sua I.4.1", "7", "/xem", "/nop", "1"]
 
 
-def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url):
+def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url, tmp_path):
     invoke(cli, "units", "import", str(UNITS))
     invoke(
         cli, "round", "open", "--template", "xa", "--period", "2024-Q3", "--deadline", "2024-09-20"
@@ -97,7 +102,7 @@ def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url):
     code = invoke(cli, "invite", "--unit", "SONTRUNG", "--role", "officer").strip().splitlines()[-1]
 
     store = Store(database_url)
-    chat = Chat(store, "an")
+    chat = Chat(store, "an", files=tmp_path)
     transcript = chat.run([f"/start {code}", "Bắt đầu", *officer_lines()])
 
     assert "✓ Đã đăng ký: cán bộ nhập liệu của Xã Sơn Trung." in transcript
@@ -113,6 +118,12 @@ def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url):
         transcript
     )
     assert "✓ Đã nộp báo cáo Quý III/2024 lúc" in transcript
+    saved = tmp_path / "CCHC_2024-Q3_xa-son-trung.xlsx"
+    assert f"📎 Đã lưu tệp: {saved}" in transcript
+    sheet = openpyxl.load_workbook(saved).active
+    label = XA.by_code["III.2.1"].label
+    [value] = [row[3].value for row in sheet.iter_rows() if row[1].value == label]
+    assert value == 99.37  # a number, computed from 785 / 790
 
     submission, stored, history = stored_report(store)
     store.dispose()

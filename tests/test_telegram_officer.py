@@ -6,6 +6,9 @@ presses buttons and types numbers as the officer would on a phone.
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from fake_telegram import FakeTelegram
 from seed_000 import XA, assert_seed_000_stored, stored_report
@@ -74,6 +77,12 @@ def test_officer_files_the_whole_xa_report_with_buttons_and_numbers(fake, url):
         confirm = fake.wait_for_text(OFFICER, "Nộp báo cáo Quý III/2024 của Xã Sơn Trung?")
         press(fake, OFFICER, confirm, texts.CONFIRM_SUBMIT)
         fake.wait_for_text(OFFICER, "✓ Đã nộp báo cáo Quý III/2024 lúc")
+        fake.wait_for(lambda f: f.last(OFFICER).document is not None)
+        filename, data = fake.last(OFFICER).document
+        assert filename == "CCHC_2024-Q3_xa-son-trung.xlsx"
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        label = XA.by_code["III.2.1"].label
+        assert [r[3].value for r in sheet.iter_rows() if r[1].value == label] == [99.37]
 
         chat = fake.chat(OFFICER)
         skipped = next(m for m in chat if m.text.startswith("Câu 1/53") and m.edits)

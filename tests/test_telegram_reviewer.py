@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import urllib.error
 import urllib.request
 
+import openpyxl
 import pytest
 from fake_telegram import FakeTelegram
 from telegram_runner import RunningBot, invite, prepare, settings_for, sqlite_url
@@ -81,6 +83,30 @@ def test_reviewer_returns_a_report_and_approves_the_resubmission(fake, url):
         fake.wait_for_text(OFFICER, "Báo cáo đã được duyệt, không sửa được nữa.")
         fake.user_sends(REVIEWER, "/tinhhinh")
         fake.wait_for_text(REVIEWER, "• SONTRUNG Xã Sơn Trung: đã duyệt")
+
+
+def test_reviewer_downloads_the_compiled_workbook_and_one_units_appendix(fake, url):
+    with RunningBot(settings_for(fake, url)):
+        join(fake, url, REVIEWER, "SONHA", "reviewer")
+        join(fake, url, OFFICER, "SONTRUNG", "officer")
+        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/53")
+        fake.user_presses(OFFICER, intro.message_id, intro.data_for(texts.START))
+        fake.wait_for_text(OFFICER, "Câu 1/53")
+        fake.user_sends(OFFICER, "3")
+        fake.wait_for_text(OFFICER, "Câu 2/53")
+
+        fake.user_sends(REVIEWER, "/xuat")
+        fake.wait_for(lambda f: f.last(REVIEWER).document is not None)
+        filename, data = fake.last(REVIEWER).document
+        assert filename == "CCHC_2024-Q3_tong-hop_huyen-son-ha.xlsx"
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        assert workbook.sheetnames[0] == "Tổng hợp"
+        assert "Tình hình nộp" in workbook.sheetnames
+
+        fake.user_sends(REVIEWER, "/xuat sontrung")
+        fake.wait_for(lambda f: f.last(REVIEWER).document[0] == "CCHC_2024-Q3_xa-son-trung.xlsx")
+        fake.user_sends(REVIEWER, "/xuat PHOAN")
+        fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi bạn phụ trách")
 
 
 def test_reviewer_cannot_touch_another_districts_commune(fake, url):

@@ -376,3 +376,20 @@ def test_typing_a_navigation_word_is_not_taken_as_an_answer():
 def test_question_is_marked_as_awaiting_a_typed_value():
     assert prompt(at("I.1")).asks
     assert not prompt(at(None)).asks
+
+
+def test_xuat_asks_for_the_units_appendix():
+    _, replies = step(at("I.1"), Command("xuat"), NOW)
+    assert [r.attachment for r in replies] == ["appendix"]
+
+
+def test_submitting_sends_the_appendix_back():
+    state, _ = say(at("I.1"), "/nop")
+    _, replies = step(state, Press("submit"), NOW)
+    assert replies[-1].attachment == "appendix"
+
+
+def test_a_submitted_report_can_still_be_downloaded():
+    state = at("I.1", report(status="submitted", submitted_at=NOW))
+    _, replies = step(state, Command("xuat"), NOW)
+    assert replies[0].attachment == "appendix"

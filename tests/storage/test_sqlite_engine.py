@@ -36,3 +36,20 @@ def test_sqlite_parent_directory_is_created(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{path}")
     store.dispose()
     assert path.is_file()
+
+
+def test_a_long_read_does_not_block_a_writer(tmp_path) -> None:
+
+    url = f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
+    reader, writer = Store(url), Store(url)
+    try:
+        with reader.reading() as repo:
+            assert repo.units() == []
+            with writer.transaction() as other:  # would wait 10 s on the lock if reads held it
+                other.upsert_unit("QNG", "Tỉnh Quảng Ngãi", "tinh", None)
+            assert repo.units() == []  # the reader keeps its snapshot
+        with reader.reading() as repo:
+            assert [u.code for u in repo.units()] == ["QNG"]
+    finally:
+        reader.dispose()
+        writer.dispose()
