@@ -97,6 +97,8 @@ class Conversations:
         if user is None:
             return Outcome([Reply(texts.NOT_REGISTERED)])
         assert user.id is not None
+        if user.blocked_at is not None:
+            repo.mark_unblocked(user.id)
         memberships = repo.memberships(user.id)
         officer_of = [u for m, u in memberships if m.role == Role.OFFICER]
         if officer_of:

@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, field
 from flows.engine import Option, Reply
 
 
+class RecipientBlocked(Exception):
+    """The person blocked the bot; transports raise it so callers can stop writing to them."""
+
+
 @dataclass(frozen=True)
 class Notice:
     """A message for someone other than the sender (a reviewer told that a unit submitted)."""

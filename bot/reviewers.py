@@ -53,6 +53,14 @@ def handle(
         return _decide(repo, user, tops, event, now, zone)
     if event.name == "xuat":
         return export(repo, tops, event.args), []
+    if event.name == "nhac":
+        from bot.reminders import remind_now  # reminders build on this module's scopes
+
+        every = [scope for top in tops for scope in scopes(repo, top)]
+        if not every:
+            return [Reply(texts.NO_ROUND_FOR_REVIEW)], []
+        reply, notices = remind_now(repo, user, every, now, zone)
+        return [reply], notices
     return [Reply(texts.unknown_command(event.name)), Reply(texts.REVIEWER_HELP)], []
 
 

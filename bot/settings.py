@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.reminders import Policy, parse_clock
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -46,6 +48,41 @@ class Settings(BaseSettings):
         default=None,
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; derived if unset.",
     )
+
+    reminder_time: str = Field(
+        default="08:00", description="Local time of day at which dated reminders go out."
+    )
+    reminder_days_before: str = Field(
+        default="7,3,1,0", description="Days before the deadline to remind (0 = on the day)."
+    )
+    quiet_hours: str = Field(
+        default="21:00-07:00", description="Local hours when nothing is sent; due ones wait."
+    )
+    round_calendar: str = Field(
+        default="",
+        description="Quarterly rounds opened by themselves: 'xa:20' = template:deadline day.",
+    )
+    reminders: bool = Field(default=True, description="Run the reminder scheduler with the bot.")
+
+    @property
+    def reminder_policy(self) -> Policy:
+        start, _, end = self.quiet_hours.partition("-")
+        return Policy(
+            at=parse_clock(self.reminder_time),
+            days_before=tuple(int(d) for d in self.reminder_days_before.split(",") if d.strip()),
+            quiet_start=parse_clock(start),
+            quiet_end=parse_clock(end or start),
+        )
+
+    @property
+    def calendar(self) -> list[tuple[str, int]]:
+        """[(template, deadline day of the quarter's last month)]."""
+        out = []
+        for item in self.round_calendar.split(","):
+            if item.strip():
+                template, _, day = item.strip().partition(":")
+                out.append((template.strip(), int(day or 20)))
+        return out
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -13,8 +13,10 @@ import contextlib
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -35,7 +37,8 @@ from telegram.ext import (
 )
 
 from bot.conversations import Conversations, Sender, utc_now
-from bot.outcome import Notice, Outcome
+from bot.outcome import Notice, Outcome, RecipientBlocked
+from bot.reminders import Reminders
 from bot.settings import Settings
 from bot.telegram_layout import keyboard, pressed_label, split_message
 from flows import texts
@@ -78,6 +81,8 @@ class TelegramBot:
         self.settings = settings
         self.others: dict[str, Deliver] = {}  # notices for users of other chat platforms
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.scheduler: AsyncIOScheduler | None = None
+        self.reminders: Reminders | None = None
         self.application = self._build()
 
     def _build(self) -> Application:
@@ -94,13 +99,17 @@ class TelegramBot:
             .post_init(self._post_init)
         )
         if settings.telegram_max_messages_per_second > 0:
+            # aiolimiter is a leaky bucket as deep as its max_rate: "30 per 1 s" lets 30 out at
+            # once and 30 more within that second. A bucket one message deep that drains every
+            # 1/rate seconds keeps any one-second window at the rate Telegram allows.
             builder = builder.rate_limiter(
                 AIORateLimiter(
-                    overall_max_rate=settings.telegram_max_messages_per_second,
-                    overall_time_period=1,
+                    overall_max_rate=1,
+                    overall_time_period=1 / settings.telegram_max_messages_per_second,
                     max_retries=3,
                 )
             )
+        builder = builder.post_stop(self._post_stop)
         application = builder.build()
         application.add_handler(CallbackQueryHandler(self._on_update))
         application.add_handler(MessageHandler(filters.TEXT, self._on_update))
@@ -117,6 +126,39 @@ class TelegramBot:
         for chat_id in reviewers:
             await self._set_reviewer_menu(chat_id)
         await asyncio.to_thread(self._forget_old_updates)
+        if self.settings.reminders:
+            self._start_reminders()
+
+    def _start_reminders(self) -> None:
+        """Every minute: what is due, from the rounds and the reminder log (not per-user jobs)."""
+        settings = self.settings
+        self.reminders = Reminders(
+            self.conversations.store,
+            settings.zone,
+            settings.reminder_policy,
+            settings.calendar,
+            self.conversations.clock,
+        )
+        self.scheduler = AsyncIOScheduler(timezone=settings.zone)
+        self.scheduler.add_job(
+            self._remind,
+            IntervalTrigger(minutes=1, timezone=settings.zone),
+            next_run_time=datetime.now(settings.zone),
+            max_instances=1,
+            coalesce=True,
+            id="reminders",
+        )
+        self.scheduler.start()
+
+    async def _remind(self) -> None:
+        try:
+            await self.reminders.tick(self.deliver)
+        except Exception:  # the next minute tries again; log without the token
+            log.exception("reminder run failed")
+
+    async def _post_stop(self, _application: Application) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
     def _reviewer_chats(self) -> list[int]:
         with self.conversations.store.transaction() as repo:
@@ -170,7 +212,7 @@ class TelegramBot:
         for notice in outcome.notices:
             try:
                 await self.deliver(notice)
-            except TelegramError as exc:  # a notice is best effort; the change itself is saved
+            except (TelegramError, RecipientBlocked) as exc:  # best effort; the change is saved
                 log.warning("notice to %s failed: %s", notice.external_id, exc)
 
     async def send(self, chat_id: int, reply: Reply) -> None:
@@ -192,7 +234,10 @@ class TelegramBot:
 
     async def deliver(self, notice: Notice) -> None:
         if notice.platform == PLATFORM:
-            await self.send(int(notice.external_id), notice.reply)
+            try:
+                await self.send(int(notice.external_id), notice.reply)
+            except Forbidden as exc:
+                raise RecipientBlocked(notice.external_id) from exc
         elif notice.platform in self.others:
             await self.others[notice.platform](notice)
         else:

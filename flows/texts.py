@@ -55,6 +55,7 @@ REVIEWER_HELP = (
     "/duyet <mã đơn vị> — duyệt báo cáo (đơn vị không sửa được nữa)\n"
     "/xuat — tải bảng tổng hợp (Excel) của kỳ đang mở; /xuat 2024-Q3 cho một kỳ khác; "
     "/xuat <mã đơn vị> cho phụ lục của một đơn vị\n"
+    "/nhac — nhắc ngay các đơn vị chưa nộp\n"
     "/trogiup — xem hướng dẫn này"
 )
 SORRY = "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; bạn thử lại sau ít phút."
@@ -453,5 +454,49 @@ REVIEWER_COMMANDS = (
     ("tralai", "Trả lại báo cáo: /tralai <mã> <lý do>"),
     ("duyet", "Duyệt báo cáo: /duyet <mã>"),
     ("xuat", "Tải bảng tổng hợp, hoặc /xuat <mã> cho một đơn vị"),
+    ("nhac", "Nhắc ngay các đơn vị chưa nộp"),
     ("trogiup", "Hướng dẫn"),
 )
+
+
+# --- reminders -------------------------------------------------------------------------------
+def remind_open(period: str, unit: str, deadline: date, today: date) -> str:
+    return (
+        f"📣 Đã mở kỳ báo cáo CCHC {period} cho {unit}. "
+        f"Hạn nộp {day(deadline)} ({time_left(deadline, today)})."
+    )
+
+
+def remind_due(
+    period: str, unit: str, deadline: date, today: date, answered: int, total: int
+) -> str:
+    return (
+        f"⏰ Nhắc nộp báo cáo CCHC {period} của {unit}: hạn nộp {day(deadline)} "
+        f"({time_left(deadline, today)}). Đã trả lời {answered}/{total} câu."
+    )
+
+
+def remind_returned(period: str, unit: str, deadline: date, today: date) -> str:
+    return (
+        f"⏰ Báo cáo {period} của {unit} đã bị trả lại và chưa được nộp lại "
+        f"(hạn {day(deadline)}, {time_left(deadline, today)}). Gõ /baocao để sửa rồi /nop."
+    )
+
+
+def remind_digest(period: str, deadline: date, today: date, lines: list[str]) -> str:
+    return "\n".join(
+        [
+            f"📋 Đơn vị chưa nộp báo cáo {period} (hạn {day(deadline)}, "
+            f"{time_left(deadline, today)}): {len(lines)}",
+            *lines,
+            "Gõ /nhac để nhắc các đơn vị này ngay.",
+        ]
+    )
+
+
+def reminded_now(people: int, units: int) -> str:
+    return f"✓ Đã nhắc {people} cán bộ của {units} đơn vị chưa nộp."
+
+
+NOTHING_TO_REMIND = "Tất cả đơn vị đã nộp báo cáo; không cần nhắc."
+ALREADY_REMINDED = "Bạn vừa nhắc các đơn vị này trong giờ này; mỗi giờ chỉ nhắc một lần."

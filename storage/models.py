@@ -197,3 +197,30 @@ class ProcessedUpdate(SQLModel, table=True):
     update_key: str = Field(max_length=64)
     replies: str = Field(sa_type=Text)
     handled_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class ReminderStatus(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class ReminderLog(SQLModel, table=True):
+    """One reminder step for one person about one unit's report: claimed before it is sent.
+
+    The unique key is what makes a reminder go out at most once, whatever restarts or
+    however many bot processes share the database.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id", "user_id", "step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="rounds.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    user_id: int = Field(foreign_key="users.id")
+    step: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

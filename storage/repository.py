@@ -46,6 +46,8 @@ from storage.models import (
     Membership,
     Platform,
     ProcessedUpdate,
+    ReminderLog,
+    ReminderStatus,
     Role,
     Round,
     RoundStatus,
@@ -658,6 +660,74 @@ class Repository:
             delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < as_utc(before))
         )
         return result.rowcount or 0
+
+    # --- reminders ------------------------------------------------------------------------------
+    def members_by_unit(self, unit_ids: Iterable[int], role: str) -> dict[int, list[User]]:
+        """The ``role`` holders of many units in one query (a province has thousands)."""
+        ids = list(unit_ids)
+        query = (
+            select(Membership.unit_id, User)
+            .join(User, col(User.id) == col(Membership.user_id))
+            .where(col(Membership.unit_id).in_(ids), Membership.role == role)
+            .order_by(col(User.id))
+        )
+        out: dict[int, list[User]] = {}
+        for unit_id, user in self.session.exec(query):
+            out.setdefault(unit_id, []).append(user)
+        return out
+
+    def claimed_reminders(self, round_id: int, step: str) -> set[tuple[int, int]]:
+        """(unit_id, user_id) pairs already claimed for this step: skip them without a write."""
+        query = select(ReminderLog.unit_id, ReminderLog.user_id).where(
+            ReminderLog.round_id == round_id, ReminderLog.step == step
+        )
+        return {(unit_id, user_id) for unit_id, user_id in self.session.exec(query)}
+
+    def claim_reminder(
+        self, round_id: int, unit_id: int, user_id: int, step: str, now: datetime
+    ) -> int | None:
+        """The claim's id, or None when another process (or an earlier run) has it."""
+        row = ReminderLog(
+            round_id=round_id,
+            unit_id=unit_id,
+            user_id=user_id,
+            step=step,
+            status=ReminderStatus.CLAIMED,
+            claimed_at=as_utc(now),
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return None
+        return row.id
+
+    def finish_reminder(self, reminder_id: int, status: str, now: datetime) -> None:
+        row = self.session.get(ReminderLog, reminder_id)
+        if row is not None:
+            row.status = _choice(ReminderStatus, status, "Trạng thái nhắc")
+            row.finished_at = as_utc(now)
+            self.session.flush()
+
+    def reminders(self, round_id: int | None = None) -> list[ReminderLog]:
+        query = select(ReminderLog).order_by(col(ReminderLog.id))
+        if round_id is not None:
+            query = query.where(ReminderLog.round_id == round_id)
+        return list(self.session.exec(query))
+
+    def mark_unblocked(self, user_id: int) -> None:
+        """They wrote to the bot again, so they can be written to again."""
+        user = self.session.get(User, user_id)
+        if user is not None and user.blocked_at is not None:
+            user.blocked_at = None
+            self.session.flush()
+
+    def mark_blocked(self, user_id: int, now: datetime) -> None:
+        """The person blocked the bot: stop writing to them until they write again."""
+        user = self.session.get(User, user_id)
+        if user is not None and user.blocked_at is None:
+            user.blocked_at = as_utc(now)
+            self.session.flush()
 
     # --- shared helpers -------------------------------------------------------------------------
     def _find(self, model: type[Row], key: dict[str, Any]) -> Row | None:

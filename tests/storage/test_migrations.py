@@ -21,6 +21,7 @@ TABLES = {
     "answer_changes",
     "conversation_states",
     "processed_updates",
+    "reminder_log",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 

@@ -1,0 +1,261 @@
+"""Deadline reminders: compute what is due from the rounds, claim it, send it, record it.
+
+An APScheduler job calls ``tick`` every minute. Claims are committed before anything is sent,
+one unique row per (round, unit, person, step), so a reminder goes out at most once across
+restarts and across bot processes sharing a PostgreSQL database. Units that have submitted get
+nothing; returned ones are asked to resubmit; after the deadline the late ones are reminded
+daily and every reviewer gets a daily digest of its late units.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.conversations import utc_now
+from bot.outcome import Notice, RecipientBlocked
+from flows import catalog, periods, texts
+from flows import reminders as plan
+from flows.engine import Option, Reply
+from storage.db import Store
+from storage.errors import RoundExists
+from storage.models import ReminderStatus, Role, Round, Submission, SubmissionStatus, Unit, User
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+DONE = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED})
+
+
+@dataclass(frozen=True)
+class Planned:
+    reminder_id: int
+    user_id: int
+    notice: Notice
+
+
+class Reminders:
+    def __init__(
+        self,
+        store: Store,
+        zone: ZoneInfo,
+        policy: plan.Policy,
+        calendar: list[tuple[str, int]] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store, self.zone, self.policy = store, zone, policy
+        self.calendar = calendar or []
+        self.clock = clock
+
+    async def tick(self, deliver: Callable[[Notice], Awaitable[None]]) -> list[Planned]:
+        """One scheduler run: claim what is due (committed), then send, then record."""
+        now = self.clock()
+        planned = await asyncio.to_thread(self.plan, now)
+        results: list[tuple[Planned, str]] = []
+        for item in planned:
+            try:
+                await deliver(item.notice)
+                results.append((item, ReminderStatus.SENT))
+            except RecipientBlocked:
+                results.append((item, ReminderStatus.BLOCKED))
+            except Exception as exc:  # one failed chat must not stop the others
+                log.warning("reminder %s failed: %s: %s", item.reminder_id, type(exc).__name__, exc)
+                results.append((item, ReminderStatus.FAILED))
+        if results:
+            await asyncio.to_thread(self.finish, results, self.clock())
+        return planned
+
+    # --- planning (one transaction, committed before sending) ------------------------------------
+    def plan(self, now: datetime) -> list[Planned]:
+        with self.store.transaction() as repo:
+            self._open_calendar_rounds(repo, now)
+            if plan.quiet(now, self.policy, self.zone):
+                return []  # what falls due now waits until the quiet hours end
+            planned: list[Planned] = []
+            for round_ in repo.open_rounds():
+                step = plan.latest_due(
+                    round_.opened_at, round_.deadline, now, self.policy, self.zone
+                )
+                if step is None:
+                    continue
+                planned += self._officers(repo, round_, step, now)
+                if step.late:
+                    planned += self._digests(repo, round_, step, now)
+            return planned
+
+    def finish(self, results: list[tuple[Planned, str]], now: datetime) -> None:
+        with self.store.transaction() as repo:
+            for item, status in results:
+                repo.finish_reminder(item.reminder_id, status, now)
+                if status == ReminderStatus.BLOCKED:
+                    repo.mark_blocked(item.user_id, now)
+
+    def _open_calendar_rounds(self, repo: Repository, now: datetime) -> None:
+        today = now.astimezone(self.zone).date()
+        period = plan_period(today)
+        for template, deadline_day in self.calendar:
+            if repo.round_by_period(template, period.code) is not None:
+                continue
+            start, end = period.cutoff
+            deadline = date(end.year, end.month, deadline_day)
+            try:
+                with repo.session.begin_nested():
+                    repo.open_round(template, period.code, start, end, deadline, now)
+                log.info("opened round %s %s from the calendar", template, period.code)
+            except RoundExists:
+                pass  # another process opened it a moment ago
+
+    def _officers(
+        self, repo: Repository, round_: Round, step: plan.Step, now: datetime
+    ) -> list[Planned]:
+        assert round_.id is not None
+        template = catalog.load(round_.template)
+        units = repo.units(template.level)
+        subs = {s.unit_id: s for s in repo.submissions(round_.id)}
+        answered = repo.progress(round_.id, [i.code for i in template.asked])
+        officers = repo.members_by_unit([u.id for u in units], Role.OFFICER)  # type: ignore[misc]
+        claimed = repo.claimed_reminders(round_.id, step.key)
+        planned = []
+        for unit in units:
+            sub = subs.get(unit.id)  # type: ignore[arg-type]
+            if sub is not None and sub.status in DONE:
+                continue
+            for user in officers.get(unit.id, []):  # type: ignore[arg-type]
+                if user.blocked_at is not None or (unit.id, user.id) in claimed:
+                    continue
+                reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, step.key, now)  # type: ignore[arg-type]
+                if reminder_id is None:
+                    continue  # another process claimed it first: it sends, we do not
+                done = answered.get(sub.id, 0) if sub and sub.id else 0  # type: ignore[arg-type]
+                reply = officer_reminder(
+                    round_, unit, sub, step.key, done, len(template.asked), now, self.zone
+                )
+                planned.append(
+                    Planned(reminder_id, user.id, Notice(user.platform, user.external_id, reply))
+                )  # type: ignore[arg-type]
+        return planned
+
+    def _digests(
+        self, repo: Repository, round_: Round, step: plan.Step, now: datetime
+    ) -> list[Planned]:
+        """Each reviewer, with each daily late step: its units that have not submitted."""
+        assert round_.id is not None
+        template = catalog.load(round_.template)
+        subs = {s.unit_id: s for s in repo.submissions(round_.id)}
+        answered = repo.progress(round_.id, [i.code for i in template.asked])
+        key = plan.digest_key(step)
+        planned = []
+        reviewer_units = {u.id: u for u in repo.units() if u.level != template.level}
+        reviewers = repo.members_by_unit(list(reviewer_units), Role.REVIEWER)  # type: ignore[arg-type]
+        claimed = repo.claimed_reminders(round_.id, key)
+        for unit_id, people in reviewers.items():
+            top = reviewer_units[unit_id]
+            late = [
+                u
+                for u in repo.descendants(unit_id)
+                if u.level == template.level and not _done(subs.get(u.id))  # type: ignore[arg-type]
+            ]
+            if not late:
+                continue
+            lines = [
+                texts.overview_line(
+                    u.code, u.name, _progress(subs.get(u.id), answered, len(template.asked))
+                )  # type: ignore[arg-type]
+                for u in late
+            ]
+            today = now.astimezone(self.zone).date()
+            text = texts.remind_digest(
+                periods.parse(round_.period).label, round_.deadline, today, lines
+            )
+            for user in people:
+                if user.blocked_at is not None or (top.id, user.id) in claimed:
+                    continue
+                reminder_id = repo.claim_reminder(round_.id, unit_id, user.id, key, now)  # type: ignore[arg-type]
+                if reminder_id is not None:
+                    planned.append(
+                        Planned(
+                            reminder_id,
+                            user.id,
+                            Notice(user.platform, user.external_id, Reply(text)),
+                        )
+                    )  # type: ignore[arg-type]
+        return planned
+
+
+def plan_period(today: date) -> periods.Period:
+    return periods.quarter_of(today)
+
+
+def _done(sub: Submission | None) -> bool:
+    return sub is not None and sub.status in DONE
+
+
+def _progress(sub: Submission | None, answered: dict[int, int], total: int) -> str:
+    if sub is not None and sub.status == SubmissionStatus.RETURNED:
+        return texts.state_returned(answered.get(sub.id, 0), total)  # type: ignore[arg-type]
+    done = answered.get(sub.id, 0) if sub is not None and sub.id is not None else 0
+    return texts.state_in_progress(done, total) if done else texts.STATE_NOT_STARTED
+
+
+def officer_reminder(
+    round_: Round,
+    unit: Unit,
+    sub: Submission | None,
+    step: str,
+    answered: int,
+    total: int,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Reply:
+    today = now.astimezone(zone).date()
+    period = periods.parse(round_.period).label
+    if sub is not None and sub.status == SubmissionStatus.RETURNED:
+        text = texts.remind_returned(period, unit.name, round_.deadline, today)
+    elif step == plan.OPEN:
+        text = texts.remind_open(period, unit.name, round_.deadline, today)
+    else:
+        text = texts.remind_due(period, unit.name, round_.deadline, today, answered, total)
+    label = texts.CONTINUE if answered else texts.START
+    return Reply(text, (Option("start", label),))
+
+
+def remind_now(
+    repo: Repository, reviewer: User, scopes: list, now: datetime, zone: ZoneInfo
+) -> tuple[Reply, list[Notice]]:
+    """/nhac: remind at once every unit below the reviewer that has not submitted (hourly)."""
+    key = f"nhac:{reviewer.id}:{now.astimezone(zone):%Y-%m-%dT%H}"
+    notices: list[Notice] = []
+    units_reminded = 0
+    pending = 0
+    for scope in scopes:
+        round_ = scope.round
+        template = catalog.load(round_.template)
+        subs = {s.unit_id: s for s in repo.submissions(round_.id)}
+        answered = repo.progress(round_.id, [i.code for i in template.asked])
+        officers = repo.members_by_unit([u.id for u in scope.units], Role.OFFICER)
+        for unit in scope.units:
+            sub = subs.get(unit.id)
+            if _done(sub):
+                continue
+            pending += 1
+            sent_here = False
+            for user in officers.get(unit.id, []):
+                if user.blocked_at is not None:
+                    continue
+                if repo.claim_reminder(round_.id, unit.id, user.id, key, now) is None:
+                    continue
+                done = answered.get(sub.id, 0) if sub and sub.id else 0
+                reply = officer_reminder(
+                    round_, unit, sub, key, done, len(template.asked), now, zone
+                )
+                notices.append(Notice(user.platform, user.external_id, reply))
+                sent_here = True
+            units_reminded += sent_here
+    if not pending:
+        return Reply(texts.NOTHING_TO_REMIND), []
+    if not notices:
+        return Reply(texts.ALREADY_REMINDED), []
+    return Reply(texts.reminded_now(len(notices), units_reminded)), notices
