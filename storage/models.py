@@ -224,3 +224,27 @@ class ReminderLog(SQLModel, table=True):
     status: str = Field(max_length=16)
     claimed_at: datetime = Field(sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DownloadOutcome(StrEnum):
+    SERVED = "served"
+    EXPIRED = "expired"
+    FORGED = "forged"
+    FAILED = "failed"
+
+
+class DownloadLog(SQLModel, table=True):
+    """Every request to a download link, served or refused: which file, for whom, from where.
+
+    Zalo users get files as links, which can be forwarded; the log is how an office finds out
+    who fetched a report and whether anyone tried links that were not theirs.
+    """
+
+    __tablename__ = "download_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    outcome: str = Field(max_length=16)
+    file: str | None = Field(default=None, max_length=64)  # the file spec the link names
+    user_id: int | None = Field(default=None, foreign_key="users.id")  # the link's owner
+    remote: str | None = Field(default=None, max_length=64)  # the client's address

@@ -41,6 +41,8 @@ from storage.models import (
     AnswerChange,
     AuditField,
     ConversationState,
+    DownloadLog,
+    DownloadOutcome,
     Invite,
     Level,
     Membership,
@@ -728,6 +730,28 @@ class Repository:
         if user is not None and user.blocked_at is None:
             user.blocked_at = as_utc(now)
             self.session.flush()
+
+    # --- download links ------------------------------------------------------------------------
+    def log_download(
+        self,
+        now: datetime,
+        outcome: str,
+        file_spec: str | None = None,
+        user_id: int | None = None,
+        remote: str | None = None,
+    ) -> None:
+        row = DownloadLog(
+            at=as_utc(now),
+            outcome=_choice(DownloadOutcome, outcome, "Kết quả tải"),
+            file=file_spec,
+            user_id=user_id,
+            remote=(remote or "")[:64] or None,
+        )
+        self.session.add(row)
+        self.session.flush()
+
+    def downloads(self) -> list[DownloadLog]:
+        return list(self.session.exec(select(DownloadLog).order_by(col(DownloadLog.id))))
 
     # --- shared helpers -------------------------------------------------------------------------
     def _find(self, model: type[Row], key: dict[str, Any]) -> Row | None:

@@ -22,6 +22,7 @@ TABLES = {
     "conversation_states",
     "processed_updates",
     "reminder_log",
+    "download_log",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
