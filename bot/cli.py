@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import logging
 from datetime import date, timedelta
@@ -222,18 +223,23 @@ def chat(user: Annotated[str, typer.Option(help="Tên người dùng trong conso
 
 @app.command()
 def run() -> None:
-    """Chạy bot trên Telegram (long polling, hoặc webhook khi đặt WEBHOOK_URL)."""
-    from bot.telegram_bot import TelegramBot, protect_logs
+    """Chạy bot trên Telegram và/hoặc Zalo (mỗi nền tảng có token), kèm lịch nhắc hạn."""
+    from bot.log_safety import protect_logs
+    from bot.service import NothingToRun, Service
 
     settings = _settings()
-    if settings.telegram_bot_token is None:
-        _fail("chưa đặt TELEGRAM_BOT_TOKEN (xem .env.example và README, mục Telegram).")
+    for token in (settings.telegram_bot_token, settings.zalo_bot_token):
+        if token is not None:
+            protect_logs(token.get_secret_value())
+    try:
+        service = Service(settings, _store(settings))
+    except NothingToRun:
+        _fail(
+            "chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN "
+            "(xem .env.example và README, mục Telegram và Zalo)."
+        )
         return
-    protect_logs(settings.telegram_bot_token.get_secret_value())
-    conversations = Conversations(_store(settings), settings.zone)
-    mode = "webhook" if settings.webhook_url else "long polling"
-    logging.getLogger(__name__).info("starting the Telegram bot (%s)", mode)
-    TelegramBot(conversations, settings).run()
+    asyncio.run(service.run())
 
 
 @app.command()

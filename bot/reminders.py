@@ -45,10 +45,18 @@ class Reminders:
         policy: plan.Policy,
         calendar: list[tuple[str, int]] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        platforms: frozenset[str] | None = None,
     ) -> None:
         self.store, self.zone, self.policy = store, zone, policy
         self.calendar = calendar or []
         self.clock = clock
+        # People on an app that is not running stay unclaimed, to be reminded once it runs.
+        self.platforms = platforms
+
+    def _reachable(self, user: User) -> bool:
+        if user.blocked_at is not None:
+            return False
+        return self.platforms is None or user.platform in self.platforms
 
     async def tick(self, deliver: Callable[[Notice], Awaitable[None]]) -> list[Planned]:
         """One scheduler run: claim what is due (committed), then send, then record."""
@@ -124,7 +132,7 @@ class Reminders:
             if sub is not None and sub.status in DONE:
                 continue
             for user in officers.get(unit.id, []):  # type: ignore[arg-type]
-                if user.blocked_at is not None or (unit.id, user.id) in claimed:
+                if not self._reachable(user) or (unit.id, user.id) in claimed:
                     continue
                 reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, step.key, now)  # type: ignore[arg-type]
                 if reminder_id is None:
@@ -171,7 +179,7 @@ class Reminders:
                 periods.parse(round_.period).label, round_.deadline, today, lines
             )
             for user in people:
-                if user.blocked_at is not None or (top.id, user.id) in claimed:
+                if not self._reachable(user) or (top.id, user.id) in claimed:
                     continue
                 reminder_id = repo.claim_reminder(round_.id, unit_id, user.id, key, now)  # type: ignore[arg-type]
                 if reminder_id is not None:

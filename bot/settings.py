@@ -49,6 +49,37 @@ class Settings(BaseSettings):
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; derived if unset.",
     )
 
+    zalo_bot_token: SecretStr | None = Field(
+        default=None, description="The Zalo Bot Platform token; Zalo is off without it."
+    )
+    zalo_api_base_url: str = Field(
+        default="https://bot-api.zaloplatforms.com",
+        description="Zalo Bot API endpoint (the bot appends /bot<token>/<method>).",
+    )
+    zalo_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL for Zalo to call; long polling when unset."
+    )
+    zalo_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret Zalo sends in X-Bot-Api-Secret-Token; derived if unset.",
+    )
+    zalo_max_messages_per_second: float = Field(
+        default=10, ge=0, description="Overall send rate toward Zalo (0 = no limiter)."
+    )
+
+    public_base_url: str | None = Field(
+        default=None,
+        description="Public address of the bot's web server, for download links (Zalo files).",
+    )
+    http_listen: str = Field(default="0.0.0.0", description="Address the web server listens on.")
+    http_port: int = Field(default=8080, description="Port of the web server (files, Zalo hook).")
+    download_link_hours: float = Field(
+        default=24, gt=0, description="Hours a download link stays valid."
+    )
+    download_secret: SecretStr | None = Field(
+        default=None, description="Key that signs download links; derived from the tokens if unset."
+    )
+
     reminder_time: str = Field(
         default="08:00", description="Local time of day at which dated reminders go out."
     )
@@ -95,10 +126,32 @@ class Settings(BaseSettings):
     @property
     def webhook_secret_token(self) -> str:
         """Stable across restarts and processes without another secret to manage."""
-        if self.webhook_secret is not None:
-            return self.webhook_secret.get_secret_value()
-        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
-        return hashlib.sha256(f"cchc-webhook:{token}".encode()).hexdigest()[:48]
+        return _secret(self.webhook_secret, "cchc-webhook", self.telegram_bot_token)
+
+    @property
+    def zalo_webhook_secret_token(self) -> str:
+        return _secret(self.zalo_webhook_secret, "cchc-zalo-webhook", self.zalo_bot_token)
+
+    @property
+    def download_signing_key(self) -> str:
+        """Every process sharing the database signs alike, so any of them serves a link."""
+        tokens = [t.get_secret_value() for t in (self.zalo_bot_token, self.telegram_bot_token) if t]
+        if self.download_secret is None and not tokens:
+            raise ValueError("download links need DOWNLOAD_SECRET or a bot token to sign with")
+        return _secret(self.download_secret, "cchc-download", SecretStr("|".join(tokens)))
+
+    @property
+    def transports(self) -> list[str]:
+        """The chat platforms `cchc-bot run` starts: every one whose token is set."""
+        tokens = {"telegram": self.telegram_bot_token, "zalo": self.zalo_bot_token}
+        return [name for name, token in tokens.items() if token is not None]
+
+
+def _secret(explicit: SecretStr | None, purpose: str, token: SecretStr | None) -> str:
+    if explicit is not None:
+        return explicit.get_secret_value()
+    seed = token.get_secret_value() if token is not None else ""
+    return hashlib.sha256(f"{purpose}:{seed}".encode()).hexdigest()[:48]
 
 
 def load() -> Settings:

@@ -12,11 +12,8 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -37,8 +34,8 @@ from telegram.ext import (
 )
 
 from bot.conversations import Conversations, Sender, utc_now
+from bot.delivery import Hub
 from bot.outcome import Notice, Outcome, RecipientBlocked
-from bot.reminders import Reminders
 from bot.settings import Settings
 from bot.telegram_layout import keyboard, pressed_label, split_message
 from flows import texts
@@ -48,42 +45,17 @@ from storage.models import Role
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-Deliver = Callable[[Notice], Awaitable[None]]
-
-
-class TokenFilter(logging.Filter):
-    """Bot API URLs carry the token; no log line may."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = ()
-        return True
-
-
-def protect_logs(token: str) -> None:
-    token_filter = TokenFilter(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(token_filter)
-    # httpx logs every request URL at INFO: keep it at WARNING in any case.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 class TelegramBot:
-    def __init__(self, conversations: Conversations, settings: Settings) -> None:
+    def __init__(self, conversations: Conversations, settings: Settings, hub: Hub) -> None:
         self.conversations = conversations
         self.settings = settings
-        self.others: dict[str, Deliver] = {}  # notices for users of other chat platforms
+        self.hub = hub
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self.scheduler: AsyncIOScheduler | None = None
-        self.reminders: Reminders | None = None
         self.application = self._build()
+        hub.add(PLATFORM, self.deliver)
 
     def _build(self) -> Application:
         settings = self.settings
@@ -96,7 +68,6 @@ class TelegramBot:
             .base_file_url(settings.telegram_file_base_url)
             .concurrent_updates(64)
             .connection_pool_size(64)
-            .post_init(self._post_init)
         )
         if settings.telegram_max_messages_per_second > 0:
             # aiolimiter is a leaky bucket as deep as its max_rate: "30 per 1 s" lets 30 out at
@@ -109,16 +80,45 @@ class TelegramBot:
                     max_retries=3,
                 )
             )
-        builder = builder.post_stop(self._post_stop)
         application = builder.build()
         application.add_handler(CallbackQueryHandler(self._on_update))
         application.add_handler(MessageHandler(filters.TEXT, self._on_update))
         application.add_error_handler(self._on_error)
         return application
 
-    # --- start-up ---------------------------------------------------------------------------
-    async def _post_init(self, application: Application) -> None:
-        bot = application.bot
+    # --- start and stop ------------------------------------------------------------------------
+    async def start(self, *, poll_timeout: int = 10) -> None:
+        """Long polling, or the webhook when WEBHOOK_URL is set (Telegram's secret checked)."""
+        app = self.application
+        await app.initialize()
+        await self._set_menus()
+        assert app.updater is not None
+        settings = self.settings
+        if settings.webhook_url:
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_url.split("://", 1)[-1].partition("/")[2],
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
+        await app.start()
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _set_menus(self) -> None:
+        bot = self.application.bot
         await bot.set_my_commands(
             _commands(texts.OFFICER_COMMANDS), BotCommandScopeAllPrivateChats()
         )
@@ -126,39 +126,6 @@ class TelegramBot:
         for chat_id in reviewers:
             await self._set_reviewer_menu(chat_id)
         await asyncio.to_thread(self._forget_old_updates)
-        if self.settings.reminders:
-            self._start_reminders()
-
-    def _start_reminders(self) -> None:
-        """Every minute: what is due, from the rounds and the reminder log (not per-user jobs)."""
-        settings = self.settings
-        self.reminders = Reminders(
-            self.conversations.store,
-            settings.zone,
-            settings.reminder_policy,
-            settings.calendar,
-            self.conversations.clock,
-        )
-        self.scheduler = AsyncIOScheduler(timezone=settings.zone)
-        self.scheduler.add_job(
-            self._remind,
-            IntervalTrigger(minutes=1, timezone=settings.zone),
-            next_run_time=datetime.now(settings.zone),
-            max_instances=1,
-            coalesce=True,
-            id="reminders",
-        )
-        self.scheduler.start()
-
-    async def _remind(self) -> None:
-        try:
-            await self.reminders.tick(self.deliver)
-        except Exception:  # the next minute tries again; log without the token
-            log.exception("reminder run failed")
-
-    async def _post_stop(self, _application: Application) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
 
     def _reviewer_chats(self) -> list[int]:
         with self.conversations.store.transaction() as repo:
@@ -211,9 +178,9 @@ class TelegramBot:
             await self._set_reviewer_menu(chat_id)
         for notice in outcome.notices:
             try:
-                await self.deliver(notice)
-            except (TelegramError, RecipientBlocked) as exc:  # best effort; the change is saved
-                log.warning("notice to %s failed: %s", notice.external_id, exc)
+                await self.hub.deliver(notice)
+            except Exception as exc:  # best effort: the change itself is saved
+                log.warning("notice to %s failed: %s", notice.platform, exc)
 
     async def send(self, chat_id: int, reply: Reply) -> None:
         if reply.attachment:
@@ -233,15 +200,10 @@ class TelegramBot:
             )
 
     async def deliver(self, notice: Notice) -> None:
-        if notice.platform == PLATFORM:
-            try:
-                await self.send(int(notice.external_id), notice.reply)
-            except Forbidden as exc:
-                raise RecipientBlocked(notice.external_id) from exc
-        elif notice.platform in self.others:
-            await self.others[notice.platform](notice)
-        else:
-            log.info("no transport running for %s; notice not delivered", notice.platform)
+        try:
+            await self.send(int(notice.external_id), notice.reply)
+        except Forbidden as exc:
+            raise RecipientBlocked(notice.external_id) from exc
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -253,22 +215,6 @@ class TelegramBot:
             await context.bot.send_message(chat.id, texts.SORRY)
         except TelegramError as exc:
             log.warning("apology to %s failed too: %s", chat.id, exc)
-
-    # --- running ------------------------------------------------------------------------------
-    def run(self) -> None:
-        settings = self.settings
-        if settings.webhook_url:
-            path = settings.webhook_url.split("://", 1)[-1].partition("/")[2]
-            self.application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret_token,
-                allowed_updates=["message", "callback_query"],
-            )
-        else:
-            self.application.run_polling(allowed_updates=["message", "callback_query"])
 
 
 def _event(update: Update) -> Event | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.message_split import split_text
 from flows.engine import Option
 
 MESSAGE_LIMIT = 4096
@@ -15,41 +16,8 @@ CALLBACK_LIMIT = 64
 SHORT_LABEL = 18  # two short buttons share a row on a phone; longer ones get their own
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut at line breaks where possible (a review splits between sections, not mid-line)."""
-    if utf16_len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        while utf16_len(line) > limit:
-            head = _prefix_within(line, limit)
-            chunks.append(head)
-            line = line[len(head) :]
-        current = line
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def _prefix_within(line: str, limit: int) -> str:
-    """The longest prefix within the limit, not splitting a surrogate pair (emoji)."""
-    size = 0
-    for index, ch in enumerate(line):
-        size += 2 if ord(ch) > 0xFFFF else 1
-        if size > limit:
-            return line[:index]
-    return line
+    return split_text(text, limit)
 
 
 def keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup | None:

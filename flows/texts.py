@@ -500,3 +500,23 @@ def reminded_now(people: int, units: int) -> str:
 
 NOTHING_TO_REMIND = "Tất cả đơn vị đã nộp báo cáo; không cần nhắc."
 ALREADY_REMINDED = "Bạn vừa nhắc các đơn vị này trong giờ này; mỗi giờ chỉ nhắc một lần."
+
+
+# --- Zalo and download links -------------------------------------------------------------------
+ZALO_TEXT_ONLY = (
+    "Bot chỉ đọc được tin nhắn chữ. Hãy gõ số liệu hoặc lệnh, ví dụ /baocao hoặc /trogiup."
+)
+
+
+def download_link(url: str, hours: float) -> str:
+    lifetime = f"{hours:g} giờ".replace(".", ",")
+    return f"📎 Tải tệp tại: {url}\n(Liên kết dành riêng cho bạn, dùng được trong {lifetime}.)"
+
+
+DOWNLOADS_OFF = (
+    "Bot chưa được cấu hình để gửi tệp qua Zalo. Hãy nhờ quản trị viên đặt PUBLIC_BASE_URL, "
+    "hoặc tải tệp qua Telegram."
+)
+DOWNLOAD_EXPIRED = "Liên kết tải tệp đã hết hạn. Gõ /xuat trong Zalo để nhận liên kết mới."
+DOWNLOAD_FORGED = "Liên kết tải tệp không hợp lệ. Gõ /xuat trong Zalo để nhận liên kết đúng."
+DOWNLOAD_FAILED = "Không tạo được tệp lúc này. Bạn thử lại sau ít phút."

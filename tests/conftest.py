@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from telegram_runner import prepare, sqlite_url
 
 from storage.db import Store
 
@@ -86,3 +87,11 @@ def store(database_url: str) -> Iterator[Store]:
         yield store
     finally:
         store.dispose()
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """A SQLite file holding Sơn Hà's units and the Quý III/2024 round, for end-to-end chats."""
+    database_url = sqlite_url(tmp_path)
+    prepare(database_url)
+    return database_url

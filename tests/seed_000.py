@@ -56,3 +56,24 @@ def assert_seed_000_stored(stored: dict[str, Answer]) -> None:
             for c in formulas.references(ind.formula)
         }
         assert value == formulas.evaluate(ind.formula, parts.get), code
+
+
+def officer_lines() -> list[str]:
+    """What the officer types for each question, in order, with a slip, a skip and a note."""
+    lines: list[str] = []
+    for ind in XA.asked:
+        typed = SON_TRUNG_2024_Q3[ind.code]
+        if ind.code == "I.3.1":
+            lines.append("/ghichu VHXH, TP-HT")
+        if ind.code == "I.4.1":
+            lines.append("8")  # a slip, corrected with /sua at the end
+            continue
+        if ind.code == "III.2.3":
+            lines.append("800")  # refused: more on time than solved
+        if typed is None:
+            lines.append("bỏ qua")
+        else:
+            lines.append(typed)
+        if ind.code == "VI.1.1":
+            lines.append("1")  # "5.404": five thousand four hundred and four, not 5,404
+    return [*lines, "/sua I.4.1", "7", "/xem", "/nop", "1"]

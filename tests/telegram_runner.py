@@ -6,15 +6,15 @@ Tests then act as users through FakeTelegram's blocking API, exactly as people o
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fake_telegram import FakeTelegram
 
-from bot.conversations import Conversations
+from bot.service import Service
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot
 from storage.db import Store
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,13 +31,22 @@ def settings_for(fake: FakeTelegram, database_url: str, **extra: object) -> Sett
 
 
 class RunningBot:
-    """``with RunningBot(...) as bot:`` polls until the block ends, like `cchc-bot run`."""
+    """``with RunningBot(...) as bot:`` runs `cchc-bot run`'s Service until the block ends.
+
+    Whatever transports the settings enable (Telegram, Zalo, both) run on the bot's own thread
+    and event loop, with short long-poll timeouts so the block ends quickly.
+    """
 
     def __init__(self, settings: Settings, *, webhook_port: int | None = None) -> None:
+        if webhook_port is not None:
+            settings = settings.model_copy(
+                update={"webhook_listen": "127.0.0.1", "webhook_port": webhook_port}
+            )
         self.store = Store(settings.database_url)
-        self.telegram = TelegramBot(Conversations(self.store, ZONE), settings)
+        self.service = Service(settings, self.store, poll_timeout=1)
+        self.telegram = self.service.telegram
+        self.zalo = self.service.zalo
         self.settings = settings
-        self.webhook_port = webhook_port
         self._started = threading.Event()
         self._failure: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -68,29 +77,10 @@ class RunningBot:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        app = self.telegram.application
-        await app.initialize()
-        if app.post_init is not None:  # run_polling would call it; so do we
-            await app.post_init(app)
-        assert app.updater is not None
-        if self.webhook_port is None:
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        else:
-            settings = self.settings
-            assert settings.webhook_url is not None
-            await app.updater.start_webhook(
-                listen="127.0.0.1",
-                port=self.webhook_port,
-                url_path=settings.webhook_url.split("://", 1)[-1].partition("/")[2],
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret_token,
-            )
-        await app.start()
+        await self.service.start()
         self._started.set()
         await self._stop.wait()
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        await self.service.stop()
 
 
 def invite(database_url: str, unit: str, role: str) -> str:
@@ -125,3 +115,9 @@ def prepare(database_url: str) -> None:
 
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from seed_000 import assert_seed_000_stored, stored_report
+from seed_000 import assert_seed_000_stored, officer_lines, stored_report
 from typer.testing import CliRunner
 
 from bot import console
 from bot.cli import app
 from bot.conversations import Conversations
-from bot.demo import SON_TRUNG_2024_Q3
 from flows import catalog
 from storage.db import Store
 
@@ -71,27 +70,6 @@ def _zone():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def officer_lines() -> list[str]:
-    """What the officer types for each question, in order, with a slip, a skip and a note."""
-    lines: list[str] = []
-    for ind in XA.asked:
-        typed = SON_TRUNG_2024_Q3[ind.code]
-        if ind.code == "I.3.1":
-            lines.append("/ghichu VHXH, TP-HT")
-        if ind.code == "I.4.1":
-            lines.append("8")  # a slip, corrected with /sua at the end
-            continue
-        if ind.code == "III.2.3":
-            lines.append("800")  # refused: more on time than solved
-        if typed is None:
-            lines.append("bỏ qua")
-        else:
-            lines.append(typed)
-        if ind.code == "VI.1.1":
-            lines.append("1")  # "5.404": five thousand four hundred and four, not 5,404
-    return [*lines, "/sua I.4.1", "7", "/xem", "/nop", "1"]
 
 
 def test_officer_files_the_whole_xa_report_from_seed_000(cli, database_url, tmp_path):

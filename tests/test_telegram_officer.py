@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from fake_telegram import FakeTelegram
 from seed_000 import XA, assert_seed_000_stored, stored_report
-from telegram_runner import RunningBot, invite, prepare, settings_for, sqlite_url
+from telegram_runner import RunningBot, invite, settings_for
 
 from bot.demo import SON_TRUNG_2024_Q3
 from flows import texts
@@ -26,13 +26,6 @@ OFFICER = 5550001
 def fake():
     with FakeTelegram() as server:
         yield server
-
-
-@pytest.fixture
-def url(tmp_path) -> str:
-    database_url = sqlite_url(tmp_path)
-    prepare(database_url)
-    return database_url
 
 
 def press(fake: FakeTelegram, chat_id: int, message, label: str) -> None:

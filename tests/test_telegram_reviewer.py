@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import socket
 import urllib.error
 import urllib.request
 
 import openpyxl
 import pytest
 from fake_telegram import FakeTelegram
-from telegram_runner import RunningBot, invite, prepare, settings_for, sqlite_url
+from telegram_runner import RunningBot, free_port, invite, settings_for
 
 from flows import texts
 
@@ -22,13 +21,6 @@ OFFICER, REVIEWER = 5550001, 5550009
 def fake():
     with FakeTelegram() as server:
         yield server
-
-
-@pytest.fixture
-def url(tmp_path) -> str:
-    database_url = sqlite_url(tmp_path)
-    prepare(database_url)
-    return database_url
 
 
 def join(fake: FakeTelegram, url: str, user: int, unit: str, role: str) -> None:
@@ -114,12 +106,6 @@ def test_reviewer_cannot_touch_another_districts_commune(fake, url):
         join(fake, url, REVIEWER, "SONHA", "reviewer")
         fake.user_sends(REVIEWER, "/duyet PHOAN")
         fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi bạn phụ trách")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_webhook_mode_accepts_telegram_and_refuses_a_forged_secret(fake, url):

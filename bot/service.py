@@ -1,0 +1,156 @@
+"""Everything `cchc-bot run` starts, on one event loop over one database.
+
+Every chat app whose token is set (Telegram, Zalo, or both), the web server Zalo needs (its
+webhook and the download links that stand in for documents), and the reminder scheduler, which
+reaches each person on the app they registered from. Tests start this same object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.conversations import Conversations, utc_now
+from bot.delivery import Hub
+from bot.downloads import DownloadLinks
+from bot.reminders import Reminders
+from bot.settings import Settings
+from bot.telegram_bot import TelegramBot
+from bot.web import WebServer
+from bot.zalo_bot import ZaloBot
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class NothingToRun(Exception):
+    """Neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set."""
+
+
+class Service:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        poll_timeout: int = 10,
+    ) -> None:
+        if not settings.transports:
+            raise NothingToRun
+        self.settings = settings
+        self.store = store
+        self.conversations = Conversations(store, settings.zone, clock)
+        self.hub = Hub()
+        self.poll_timeout = poll_timeout
+        self.telegram = self._telegram() if settings.telegram_bot_token else None
+        self.links = self._links()
+        self.zalo = self._zalo() if settings.zalo_bot_token else None
+        self.web = self._web() if self.zalo is not None else None
+        self.reminders: Reminders | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+
+    # --- parts -----------------------------------------------------------------------------------
+    def _telegram(self) -> TelegramBot:
+        return TelegramBot(self.conversations, self.settings, self.hub)
+
+    def _links(self) -> DownloadLinks | None:
+        settings = self.settings
+        if settings.zalo_bot_token is None or not settings.public_base_url:
+            return None
+        return DownloadLinks(
+            settings.download_signing_key,
+            settings.public_base_url,
+            timedelta(hours=settings.download_link_hours),
+            self.conversations.clock,
+        )
+
+    def _zalo(self) -> ZaloBot:
+        if self.links is None:
+            log.warning("PUBLIC_BASE_URL is not set: Zalo users cannot download files")
+        return ZaloBot(
+            self.conversations, self.settings, self.hub, self.links, poll_timeout=self.poll_timeout
+        )
+
+    def _web(self) -> WebServer:
+        settings = self.settings
+        return WebServer(
+            self.conversations,
+            settings.http_listen,
+            settings.http_port,
+            links=self.links,
+            zalo=self.zalo,
+            zalo_webhook_url=settings.zalo_webhook_url,
+            zalo_secret=settings.zalo_webhook_secret_token,
+        )
+
+    # --- running ---------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.web is not None:  # first: Zalo checks the webhook URL when it is set
+            await self.web.start()
+        if self.telegram is not None:
+            await self.telegram.start(poll_timeout=self.poll_timeout)
+        if self.zalo is not None:
+            await self.zalo.start()
+        if self.settings.reminders:
+            self._start_reminders()
+        log.info("running: %s", ", ".join(self.hub.platforms))
+
+    async def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self.zalo is not None:
+            await self.zalo.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()
+        if self.web is not None:
+            await self.web.stop()
+
+    async def run(self) -> None:
+        """Until SIGINT or SIGTERM (Ctrl+C, or the service manager stopping it)."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    def _start_reminders(self) -> None:
+        """Every minute: what is due, from the rounds and the reminder log (not per-user jobs)."""
+        settings = self.settings
+        self.reminders = Reminders(
+            self.store,
+            settings.zone,
+            settings.reminder_policy,
+            settings.calendar,
+            self.conversations.clock,
+            platforms=frozenset(self.hub.platforms),
+        )
+        self.scheduler = AsyncIOScheduler(timezone=settings.zone)
+        self.scheduler.add_job(
+            self._remind,
+            IntervalTrigger(minutes=1, timezone=settings.zone),
+            next_run_time=datetime.now(settings.zone),
+            max_instances=1,
+            coalesce=True,
+            id="reminders",
+        )
+        self.scheduler.start()
+
+    async def _remind(self) -> None:
+        assert self.reminders is not None
+        try:
+            await self.reminders.tick(self.hub.deliver)
+        except Exception:  # the next minute tries again
+            log.exception("reminder run failed")

@@ -1,0 +1,138 @@
+"""The bot's own small web server: download links, and Zalo's webhook when one is set.
+
+Every request to a download link is logged, served or refused. A link is refused plainly, in
+Vietnamese, with what to do: a forged one with 403, an expired one with 410.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from aiohttp import web
+
+from bot.conversations import Conversations
+from bot.downloads import PATH, DownloadLinks, Grant, LinkExpired, LinkRefused
+from bot.zalo_api import parse_event
+from bot.zalo_bot import ZaloBot
+from flows import texts
+from storage.models import DownloadOutcome
+
+log = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+class WebServer:
+    def __init__(
+        self,
+        conversations: Conversations,
+        listen: str,
+        port: int,
+        *,
+        links: DownloadLinks | None = None,
+        zalo: ZaloBot | None = None,
+        zalo_webhook_url: str | None = None,
+        zalo_secret: str = "",
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.conversations = conversations
+        self.listen, self.port = listen, port
+        self.links = links
+        self.zalo = zalo
+        self.zalo_secret = zalo_secret
+        self.clock = clock or conversations.clock
+        self.app = web.Application()
+        self.app.router.add_get("/healthz", self._health)
+        if links is not None:
+            self.app.router.add_get(PATH + "/{token}", self._download)
+        if zalo is not None and zalo_webhook_url:
+            self.app.router.add_post(urlsplit(zalo_webhook_url).path or "/", self._zalo_webhook)
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None)  # URLs hold link tokens
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.listen, self.port).start()
+        log.info("web server listening on port %s", self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    # --- download links --------------------------------------------------------------------------
+    async def _download(self, request: web.Request) -> web.Response:
+        assert self.links is not None
+        remote = request.remote
+        try:
+            grant = self.links.check(request.match_info["token"])
+        except LinkRefused as exc:
+            grant = exc.grant if isinstance(exc, LinkExpired) else None
+            await asyncio.to_thread(self._log, exc.outcome, grant, remote)
+            expired = isinstance(exc, LinkExpired)
+            return _page(
+                texts.DOWNLOAD_EXPIRED if expired else texts.DOWNLOAD_FORGED,
+                410 if expired else 403,
+            )
+        try:
+            document = await asyncio.to_thread(self.conversations.document, grant.file_spec)
+        except Exception as exc:
+            log.error("building %s failed: %s: %s", grant.file_spec, type(exc).__name__, exc)
+            await asyncio.to_thread(self._log, DownloadOutcome.FAILED, grant, remote)
+            return _page(texts.DOWNLOAD_FAILED, 500)
+        await asyncio.to_thread(self._log, DownloadOutcome.SERVED, grant, remote)
+        return web.Response(
+            body=document.data,
+            content_type=XLSX,
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{document.filename}"; '
+                    f"filename*=UTF-8''{quote(document.filename)}"
+                ),
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def _log(self, outcome: str, grant: Grant | None, remote: str | None) -> None:
+        with self.conversations.store.transaction() as repo:
+            user = repo.user(grant.platform, grant.external_id) if grant else None
+            repo.log_download(
+                self.clock(),
+                outcome,
+                grant.file_spec if grant else None,
+                user.id if user else None,
+                remote,
+            )
+
+    # --- Zalo's webhook --------------------------------------------------------------------------
+    async def _zalo_webhook(self, request: web.Request) -> web.Response:
+        """Answer only Zalo (the secret header); reply 200 once the event has been applied."""
+        assert self.zalo is not None
+        secret = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(secret.encode(), self.zalo_secret.encode()):
+            log.warning("Zalo webhook call with a wrong secret from %s", request.remote)
+            return web.json_response({"ok": False}, status=403)
+        try:
+            incoming = parse_event(await request.json())
+        except ValueError:
+            return web.json_response({"ok": False}, status=400)
+        if incoming is not None:
+            await self.zalo.handle(incoming)
+        return web.json_response({"ok": True})
+
+
+def _page(message: str, status: int) -> web.Response:
+    html = (
+        '<!doctype html><html lang="vi"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>CCHC Bot</title><p>{message}</p></html>"
+    )
+    return web.Response(text=html, content_type="text/html", status=status)

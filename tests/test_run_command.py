@@ -1,0 +1,72 @@
+"""`cchc-bot run`: starts every app whose token is set, on one database, and stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from fake_telegram import FakeTelegram
+from fake_zalo import FakeZalo
+from telegram_runner import free_port, invite, prepare, sqlite_url
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+pytestmark = pytest.mark.slow
+TIMEOUT = 60
+
+
+def test_run_without_any_token_says_which_to_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("DATABASE_URL", sqlite_url(tmp_path))
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    result = CliRunner().invoke(app, ["run"])
+
+    assert result.exit_code == 1
+    assert "chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN" in result.output
+
+
+def test_run_serves_telegram_and_zalo_together_and_stops_on_sigterm(tmp_path):
+    url = sqlite_url(tmp_path)
+    prepare(url)
+    port = free_port()
+    with FakeTelegram() as telegram, FakeZalo() as zalo:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "ZALO_BOT_TOKEN": zalo.token,
+            "ZALO_API_BASE_URL": zalo.base_url,
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "HTTP_LISTEN": "127.0.0.1",
+            "HTTP_PORT": str(port),
+            "REMINDERS": "false",
+            "LOG_LEVEL": "DEBUG",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
+        try:
+            telegram.user_sends(5550001, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+            zalo.user_sends("zalo-can-bo", f"/start {invite(url, 'SONTHANH', 'officer')}")
+            telegram.wait_for_text(5550001, "✓ Đã đăng ký", timeout=TIMEOUT)
+            zalo.wait_for_text("zalo-can-bo", "✓ Đã đăng ký", timeout=TIMEOUT)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=TIMEOUT)
+
+    assert process.returncode == 0, output
+    assert "running: telegram, zalo" in output
+    assert telegram.token not in output and zalo.token not in output

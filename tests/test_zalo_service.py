@@ -1,0 +1,242 @@
+"""Zalo beside the rest of the service: download links, reminders, the webhook, and Telegram.
+
+The real service runs against the fake Zalo Bot API (and the fake Telegram one where both apps
+are on), with its own web server on 127.0.0.1 serving the download links.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+from fake_telegram import FakeTelegram
+from fake_zalo import SECRET_HEADER, FakeZalo
+from seed_000 import stored_report
+from telegram_runner import ZONE, RunningBot, invite
+from zalo_runner import eventually, link_in, register, says, zalo_settings
+
+from bot.downloads import DownloadLinks
+from bot.settings import Settings
+from flows import texts
+from storage.db import Store
+
+pytestmark = pytest.mark.slow
+OFFICER = "6ede9afa66b88fe6d6a9"
+REVIEWER = 7770001  # on Telegram
+
+
+@pytest.fixture
+def fake():
+    with FakeZalo() as server:
+        yield server
+
+
+def downloads(url: str) -> list[tuple[str, str | None, int | None]]:
+    store = Store(url)
+    with store.reading() as repo:
+        rows = [(d.outcome, d.file, d.user_id) for d in repo.downloads()]
+    store.dispose()
+    return rows
+
+
+def zalo_user_id(url: str, external_id: str) -> int:
+    store = Store(url)
+    with store.reading() as repo:
+        user = repo.user("zalo", external_id)
+    store.dispose()
+    assert user is not None and user.id is not None
+    return user.id
+
+
+# --- download links ---------------------------------------------------------------------------
+def test_xuat_gives_a_link_that_serves_the_appendix_and_logs_it(fake, url):
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, OFFICER)
+        says(fake, OFFICER, "/xuat")
+        message = fake.wait_for_text(OFFICER, "📎 Tải tệp tại:")
+        assert "dùng được trong 24 giờ" in message.text
+        response = httpx.get(link_in(message.text))
+
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"  # an xlsx is a zip
+    spec = downloads(url)[0][1]
+    assert downloads(url) == [("served", spec, zalo_user_id(url, OFFICER))]
+    assert spec is not None and spec.startswith("appendix:")
+
+
+def test_a_forged_link_is_refused_and_logged(fake, url):
+    settings = zalo_settings(fake, url)
+    with RunningBot(settings):
+        response = httpx.get(f"{settings.public_base_url}/tai/eyJhIjoxfQ.bia-dat-ra")
+
+    assert response.status_code == 403
+    assert texts.DOWNLOAD_FORGED in response.text
+    assert downloads(url) == [("forged", None, None)]
+
+
+def test_an_expired_link_is_refused_and_logged(fake, url):
+    settings = zalo_settings(fake, url)
+    with RunningBot(settings):
+        register(fake, url, OFFICER)
+        says(fake, OFFICER, "/xuat")
+        fresh = link_in(fake.wait_for_text(OFFICER, "📎 Tải tệp tại:").text)
+        file_spec = _grant_of(settings, fresh)
+        yesterday = datetime.now(UTC) - timedelta(hours=25)
+        old = DownloadLinks(
+            settings.download_signing_key,
+            settings.public_base_url or "",
+            timedelta(hours=24),
+            clock=lambda: yesterday,
+        ).issue(file_spec, "zalo", OFFICER)
+        response = httpx.get(old)
+
+    assert response.status_code == 410
+    assert texts.DOWNLOAD_EXPIRED in response.text
+    assert downloads(url) == [("expired", file_spec, zalo_user_id(url, OFFICER))]
+
+
+def _grant_of(settings: Settings, link: str) -> str:
+    links = DownloadLinks(
+        settings.download_signing_key, settings.public_base_url or "", timedelta(hours=24)
+    )
+    return links.check(link.rsplit("/", 1)[1]).file_spec
+
+
+def test_without_a_public_address_zalo_users_are_told_files_are_unavailable(fake, url):
+    with RunningBot(zalo_settings(fake, url, public_base_url=None)):
+        register(fake, url, OFFICER)
+        says(fake, OFFICER, "/xuat")
+        fake.wait_for_text(OFFICER, texts.DOWNLOADS_OFF)
+
+
+# --- reminders --------------------------------------------------------------------------------
+def open_round_for_reminders(url: str) -> None:
+    """A round opened a minute ago with its deadline two weeks ahead: the 'open' step is due."""
+    now = datetime.now(UTC)
+    store = Store(url)
+    with store.transaction() as repo:
+        for round_ in repo.open_rounds():
+            repo.close_round(round_.id)  # type: ignore[arg-type]
+        repo.open_round(
+            "xa",
+            "2026-Q4",
+            date(2026, 9, 15),
+            date(2026, 12, 14),
+            now.astimezone(ZONE).date() + timedelta(days=14),
+            now - timedelta(minutes=1),
+        )
+    store.dispose()
+
+
+def registered_offline(url: str, fake: FakeZalo, external_id: str, unit: str) -> None:
+    """An officer who registered earlier, so the first reminder run finds them."""
+    store = Store(url)
+    now = datetime.now(UTC)
+    with store.transaction() as repo:
+        code = repo.create_invite(unit, "officer", now, timedelta(days=1)).code
+        repo.redeem_invite(code, "zalo", external_id, "Cán bộ", now)
+    store.dispose()
+    fake.add_user(external_id)
+
+
+def reminders_finished(url: str, rows: int) -> bool:
+    """The run records what happened to each reminder after its last send."""
+    store = Store(url)
+    with store.reading() as repo:
+        log = repo.reminders()
+    store.dispose()
+    return len(log) == rows and all(r.status != "claimed" for r in log)
+
+
+def test_a_zalo_officer_is_reminded_once_when_a_round_opens(fake, url):
+    open_round_for_reminders(url)
+    registered_offline(url, fake, OFFICER, "SONTRUNG")
+    registered_offline(url, fake, "da-chan-bot", "SONTHANH")
+    fake.block("da-chan-bot")
+    settings = zalo_settings(fake, url, reminders=True, quiet_hours="00:00-00:00")
+    with RunningBot(settings):
+        message = fake.wait_for_text(OFFICER, "📣 Đã mở kỳ báo cáo CCHC Quý IV/2026")
+        eventually(lambda: reminders_finished(url, 2))
+
+    assert "Xã Sơn Trung" in message.text and "(còn 14 ngày)" in message.text
+    assert message.text.endswith(f"Gõ: {texts.START}")
+    assert len(fake.chat(OFFICER)) == 1
+    store = Store(url)
+    with store.reading() as repo:
+        log = {(r.user_id, r.step, r.status) for r in repo.reminders()}
+        blocked = repo.user("zalo", "da-chan-bot")
+    store.dispose()
+    assert blocked is not None and blocked.blocked_at is not None
+    assert log == {
+        (zalo_user_id(url, OFFICER), "open", "sent"),
+        (blocked.id, "open", "blocked"),
+    }
+
+
+# --- webhook ----------------------------------------------------------------------------------
+def test_webhook_mode_answers_zalo_and_refuses_a_forged_secret(fake, url, tmp_path):
+    base = zalo_settings(fake, url)
+    hook = f"http://127.0.0.1:{base.http_port}/zalo"
+    settings = base.model_copy(update={"zalo_webhook_url": hook})
+    with RunningBot(settings):
+        fake.wait_for(lambda f: f.webhook is not None)
+        assert fake.webhook == (hook, settings.zalo_webhook_secret_token)
+        register(fake, url, OFFICER)
+        forged = httpx.post(
+            hook,
+            json={"ok": True, "result": _event("ke-gia-mao", "/start CCHC-ABCDEF")},
+            headers={SECRET_HEADER: "khong-dung"},
+        )
+
+    assert forged.status_code == 403
+    assert {status for _, status in fake.webhook_deliveries} == {200}
+    store = Store(url)
+    with store.reading() as repo:
+        assert repo.user("zalo", OFFICER) is not None
+        assert repo.user("zalo", "ke-gia-mao") is None
+    store.dispose()
+
+
+def _event(user: str, text: str) -> dict[str, object]:
+    return {
+        "event_name": "message.text.received",
+        "message": {
+            "from": {"id": user, "display_name": "Ai đó", "is_bot": False},
+            "chat": {"id": user, "chat_type": "PRIVATE"},
+            "text": text,
+            "message_id": "f" * 20,
+            "date": 1_750_000_000_000,
+        },
+    }
+
+
+# --- Telegram and Zalo together ---------------------------------------------------------------
+def test_both_apps_share_one_report_and_a_telegram_reviewer_hears_of_a_zalo_submission(fake, url):
+    with FakeTelegram() as telegram:
+        settings = zalo_settings(
+            fake,
+            url,
+            telegram_bot_token=telegram.token,
+            telegram_api_base_url=telegram.base_url,
+        )
+        assert settings.transports == ["telegram", "zalo"]
+        with RunningBot(settings):
+            telegram.user_sends(REVIEWER, f"/start {invite(url, 'SONHA', 'reviewer')}")
+            telegram.wait_for_text(REVIEWER, "✓ Đã đăng ký")
+            register(fake, url, OFFICER)  # the same officer, on both apps, one code each
+            telegram.user_sends(5550001, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+            telegram.wait_for_text(5550001, "✓ Đã đăng ký")
+            says(fake, OFFICER, "Bắt đầu")
+            says(fake, OFFICER, "3")  # I.1 on Zalo …
+            telegram.user_sends(5550001, "/xem")
+            telegram.wait_for_text(5550001, "I.1 Số văn bản chỉ đạo CCHC đã ban hành: 3")  # … seen
+            says(fake, OFFICER, "/nop")
+            says(fake, OFFICER, "1")
+            notice = telegram.wait_for_text(REVIEWER, "📥 Xã Sơn Trung đã nộp báo cáo")
+
+    assert "Quý III/2024" in notice.text
+    store = Store(url)
+    submission, _, _ = stored_report(store)
+    store.dispose()
+    assert submission.status == "submitted"
