@@ -9,10 +9,11 @@ production: message length in UTF-16 code units, callback data in UTF-8 bytes, "
 modified", a callback query answered twice, 429 with ``retry_after``, 403 for a blocked user,
 409 when a webhook is set or a second poller appears.
 
-The server runs on its own event loop in a background thread, so tests get a plain, thread-safe
-synchronous API (``user_sends``, ``wait_for_text`` ...) whichever loop the bot runs on. Waiting
-helpers have ``*_async`` twins for async tests, because a blocking wait on the loop that also
-runs the bot would starve the bot and time out.
+The server runs on its own event loop in a background thread (``fake_server.FakeServer``, shared
+with ``fake_zalo``), so tests get a plain, thread-safe synchronous API (``user_sends``,
+``wait_for_text`` ...) whichever loop the bot runs on. Waiting helpers have ``*_async`` twins
+for async tests, because a blocking wait on the loop that also runs the bot would starve the bot
+and time out.
 
 It also serves a benchmark with a thousand simulated users, so every hot path is O(1) or
 O(batch): per-chat dict indexes, a deque of pending updates, and no sleeping except the
@@ -27,16 +28,16 @@ import contextlib
 import itertools
 import json
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 from aiohttp import web
+from fake_server import ApiError, Call, FakeServer, refuse_on_running_loop
 
 MESSAGE_LIMIT = 4096  # UTF-16 code units, after entity parsing (here: as sent)
 CAPTION_LIMIT = 1024
@@ -47,6 +48,9 @@ COMMANDS_LIMIT = 100
 COMMAND_DESCRIPTION_LIMIT = 256
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bots may upload up to 50 MB
 DEFAULT_NAME = "Cán bộ"  # a commune officer, the bot's usual user
+# Not every change notifies waiters (a confirmed update, a pushed one), so waits look again
+# at least this often.
+RECHECK = 0.5
 
 COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -117,18 +121,6 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class ApiError(Exception):
-    """A Bot API error answer; raised inside handlers, turned into the JSON error body."""
-
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
 @dataclass(frozen=True)
 class Message:
     """A snapshot of one message the bot sent, as the user would see it now.
@@ -154,16 +146,6 @@ class Message:
                 if text == label and data is not None:
                     return data
         raise AssertionError(f"no button {label!r} on message {self.message_id}: {self.buttons}")
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the bot made: when it arrived (``time.monotonic()``) and how it ended."""
-
-    time: float
-    method: str
-    chat_id: int | None
-    status: int
 
 
 @dataclass
@@ -219,17 +201,18 @@ class _Callback:
     answered: bool = False
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer[int]):
     """Telegram's Bot API and its users, in one process; see the module docstring."""
 
+    _thread_name = "fake-telegram"
+
     def __init__(self, token: str = "123456:TEST-TOKEN", username: str = "cchc_test_bot") -> None:
+        super().__init__()
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
         self.base_url = ""
         self.base_file_url = ""
-        # One re-entrant lock guards all state; the condition wakes synchronous waiters.
-        self._cond = threading.Condition(threading.RLock())
         self._version = 0  # bumped by every change, so a waiter never misses one
         self._seq = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -243,14 +226,10 @@ class FakeTelegram:
         self._files: dict[str, _Document] = {}
         self._commands: dict[str, list[tuple[str, str]]] = {}
         self._answered: list[tuple[str, str | None]] = []
-        self._calls: list[Call] = []
         self._inject: dict[str, list[_Injected]] = {}
         self._webhook: tuple[str, str | None] | None = None
         self._listeners: list[Callable[[int, str], None]] = []
         # Owned by the server loop thread only.
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._updates_event: asyncio.Event | None = None
         self._poll_generation = 0
@@ -274,61 +253,25 @@ class FakeTelegram:
             )
         }
 
-    # --- life cycle -----------------------------------------------------------------------------
-    def start(self) -> Self:
-        """Bind 127.0.0.1 on a free port and serve from a background thread."""
-        if self._loop is not None:
-            raise RuntimeError("FakeTelegram already started")
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fake-telegram", daemon=True)
-        self._thread.start()
-        port = asyncio.run_coroutine_threadsafe(self._startup(), loop).result(timeout=10)
-        self.base_url = f"http://127.0.0.1:{port}/bot"
-        self.base_file_url = f"http://127.0.0.1:{port}/file/bot"
-        return self
-
-    def stop(self) -> None:
-        """Stop serving; waiting long polls return at once so shutdown takes milliseconds."""
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        try:
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            if self._thread is not None:
-                self._thread.join(timeout=10)
-            loop.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
+    # --- life cycle (start, stop and the context manager come from FakeServer) -------------------
     async def _startup(self) -> int:
         self._updates_event = asyncio.Event()
         self._closing = False  # a restarted fake keeps its chats and serves polls again
-        app = web.Application(client_max_size=UPLOAD_LIMIT + 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        # handler_cancellation: a long poll the bot abandoned (PTB cancels it on stop) ends with
-        # its connection instead of lingering to be "terminated by other getUpdates request".
-        self._runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        return int(self._runner.addresses[0][1])
+        # A long poll the bot abandoned (PTB cancels it on stop) ends with its connection (see
+        # _serve) instead of lingering to be "terminated by other getUpdates request".
+        return await self._serve(self._dispatch, client_max_size=UPLOAD_LIMIT + 1024 * 1024)
+
+    def _serving_on(self, port: int) -> None:
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        self.base_file_url = f"http://127.0.0.1:{port}/file/bot"
 
     async def _shutdown(self) -> None:
+        """Waiting long polls return at once, so stopping takes milliseconds."""
         self._closing = True
         self._wake_pollers()
         if self._session is not None:
             await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+            self._session = None  # a restarted fake opens a new one on its new loop
 
     # --- users act ----------------------------------------------------------------------------
     def add_user(self, user_id: int, first_name: str | None = None) -> None:
@@ -364,7 +307,7 @@ class FakeTelegram:
             chat.last_action = next(self._seq)
             update_id = self._queue({"message": message})
             self._changed()
-        self._notify_pollers()
+        self._call_soon(self._wake_pollers)
         return update_id
 
     def user_presses(self, user_id: int, message_id: int, data: str) -> int:
@@ -398,7 +341,7 @@ class FakeTelegram:
             chat.last_action = next(self._seq)
             update_id = self._queue({"callback_query": query})
             self._changed()
-        self._notify_pollers()
+        self._call_soon(self._wake_pollers)
         return update_id
 
     def redeliver(self, update_id: int) -> None:
@@ -411,7 +354,7 @@ class FakeTelegram:
             if update_id not in self._updates:
                 raise AssertionError(f"no update {update_id} was ever queued")
             self._again.append(update_id)
-        self._notify_pollers()
+        self._call_soon(self._wake_pollers)
 
     # --- what the bot did ---------------------------------------------------------------------
     def chat(self, chat_id: int) -> list[Message]:
@@ -480,7 +423,7 @@ class FakeTelegram:
                 raise AssertionError(f"condition not met within {timeout} s\n{self.describe()}")
             with self._cond:
                 if self._version == seen:
-                    self._cond.wait(min(remaining, 0.5))
+                    self._cond.wait(min(remaining, RECHECK))
 
     def wait_for_text(self, chat_id: int, fragment: str, timeout: float = 10) -> Message:
         """The first message sent or edited after the user's last action that contains fragment.
@@ -489,19 +432,16 @@ class FakeTelegram:
         so an older reply with the same words cannot satisfy a test by accident.
         """
         _refuse_on_running_loop("wait_for_text")
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                found = self._find_text(chat_id, fragment)
-                if found is not None:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"no message containing {fragment!r} in chat {chat_id} after the "
-                        f"user's last action within {timeout} s\n{self.describe(chat_id)}"
-                    )
-                self._cond.wait(min(remaining, 0.5))
+        not_found = (
+            f"no message containing {fragment!r} in chat {chat_id} after the user's last action"
+        )
+        return self._wait(
+            lambda: self._find_text(chat_id, fragment),
+            timeout,
+            lambda: not_found,
+            chat_id,
+            recheck=RECHECK,
+        )
 
     async def wait_for_async(
         self, predicate: Callable[[FakeTelegram], bool], timeout: float = 10
@@ -549,11 +489,7 @@ class FakeTelegram:
                         lines.append(f"      buttons: {shown.buttons}")
             if chat_id is not None and not chats:
                 lines.append(f"chat {chat_id}: the bot never wrote there and the user never did")
-            lines.append("last calls:")
-            lines.extend(
-                f"  {call.method} chat={call.chat_id} -> {call.status}"
-                for call in self._calls[-15:]
-            )
+            lines.extend(self._last_calls())
             return "\n".join(lines)
 
     # --- failure injection --------------------------------------------------------------------
@@ -620,11 +556,6 @@ class FakeTelegram:
         return status
 
     # --- internals: state ---------------------------------------------------------------------
-    def _require_loop(self) -> asyncio.AbstractEventLoop:
-        if self._loop is None:
-            raise RuntimeError("FakeTelegram is not running; call start() first")
-        return self._loop
-
     def _chat_for(self, user_id: int, first_name: str | None) -> _Chat:
         """The user's chat, opened on first sight; a given name renames, None keeps the name."""
         chat = self._chats.get(user_id)
@@ -644,11 +575,6 @@ class FakeTelegram:
         self._updates[update_id] = {"update_id": update_id, **body}
         self._pending.append(update_id)
         return update_id
-
-    def _notify_pollers(self) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake_pollers)
 
     def _wake_pollers(self) -> None:
         """Runs on the server loop: release every waiting getUpdates to look again."""
@@ -743,14 +669,7 @@ class FakeTelegram:
                     result = known[1](params)
             response = web.json_response({"ok": True, "result": result})
         except ApiError as error:
-            body: dict[str, Any] = {
-                "ok": False,
-                "error_code": error.status,
-                "description": error.description,
-            }
-            if error.parameters:
-                body["parameters"] = error.parameters
-            response = web.json_response(body, status=error.status)
+            response = error.response()
         with self._cond:
             self._calls.append(Call(arrived, name, chat_id, response.status))
             self._changed()
@@ -1266,11 +1185,7 @@ def _snapshot(chat_id: int, stored: _Stored) -> Message:
 
 
 def _refuse_on_running_loop(name: str) -> None:
-    """A blocking wait on a running event loop would starve a bot running on that loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    raise RuntimeError(
+    """Refuse a running loop naming the exact ``*_async`` twin, as the shared wait cannot."""
+    refuse_on_running_loop(
         f"FakeTelegram.{name} blocks; inside async code use `await fake.{name}_async(...)`"
     )

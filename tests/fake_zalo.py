@@ -6,11 +6,12 @@ hands out one event at a time and has no offset (an event taken is gone), an emp
 HTTP 408, a webhook or a second poller is 409, text is at most 2000 characters, the bot may only
 write to users who wrote to it, a blocked bot gets 403, and 429 carries ``retry_after``.
 
-Like ``fake_telegram`` it serves from its own event loop in a background thread, so tests get a
-thread-safe synchronous API whichever loop the bot runs on. Waits block on a Condition that every
-change notifies (their ``*_async`` twins block a worker thread, not the bot's loop) and the long
-poll on an ``asyncio.Event``: nothing sleeps in a loop. ``calls`` leaves out empty polls (408):
-an idle bot makes one per poll timeout, and they would bury the calls a test asserts on.
+Like ``fake_telegram`` it is a ``fake_server.FakeServer``: it serves from its own event loop in a
+background thread, so tests get a thread-safe synchronous API whichever loop the bot runs on.
+Waits block on a Condition that every change notifies (their ``*_async`` twins block a worker
+thread, not the bot's loop) and the long poll on an ``asyncio.Event``: nothing sleeps in a
+loop. ``calls`` leaves out empty polls (408): an idle bot makes one per poll timeout, and they
+would bury the calls a test asserts on.
 """
 
 from __future__ import annotations
@@ -21,18 +22,16 @@ import json
 import math
 import re
 import secrets
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Self, TypeVar
+from typing import Any
 
 import aiohttp
 from aiohttp import web
-
-_T = TypeVar("_T")
+from fake_server import ApiError, Call, FakeServer
 
 TEXT_LIMIT = 2000  # characters as len() counts them
 POLL_TIMEOUT_LIMIT = 60.0
@@ -51,28 +50,6 @@ OTHER_POLLER = "Conflict: another getUpdates request is running"
 POLL_TIMEOUT = "Request timeout"
 
 
-class ApiError(Exception):
-    """An error answer; raised inside handlers, turned into Zalo's JSON error body."""
-
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-    def response(self) -> web.Response:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return web.json_response(body, status=self.status)
-
-
 @dataclass(frozen=True)
 class Message:
     """One message the bot sent to a user; ``text`` is the caption of a photo ("" if none)."""
@@ -81,16 +58,6 @@ class Message:
     message_id: str
     date: int  # unix milliseconds
     photo: str | None = None
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the bot made: when it arrived (``time.monotonic()``) and how it ended."""
-
-    time: float
-    method: str
-    chat_id: str | None
-    status: int
 
 
 @dataclass
@@ -113,28 +80,25 @@ class _Injected:
     chat_id: str | None
 
 
-class FakeZalo:
+class FakeZalo(FakeServer[str]):
     """Zalo's Bot API and its users, in one process; see the module docstring."""
 
+    _thread_name = "fake-zalo"
+
     def __init__(self, token: str = "1234567890:zalo-test-token") -> None:
+        super().__init__()
         self.token = token
         self.bot_id = token.split(":", 1)[0]
         self.base_url = ""
-        # One re-entrant lock guards all state; the condition wakes synchronous waiters.
-        self._cond = threading.Condition(threading.RLock())
         self._chats: dict[str, _Chat] = {}
         self._events: dict[str, dict[str, Any]] = {}  # every event ever made, by message_id
         self._queue: deque[dict[str, Any]] = deque()  # waiting for getUpdates
-        self._calls: list[Call] = []
         self._inject: dict[str, list[_Injected]] = {}
         self._webhook: tuple[str, str] | None = None
         self._webhook_updated_at = 0
         self._deliveries: list[tuple[str, int]] = []
         self._polling = False
         # Owned by the server loop thread only.
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._wakeup: asyncio.Event | None = None
         self._push_lock: asyncio.Lock | None = None
@@ -150,55 +114,20 @@ class FakeZalo:
             "getWebhookInfo": self._get_webhook_info,
         }
 
-    # --- life cycle -----------------------------------------------------------------------------
-    def start(self) -> Self:
-        """Bind 127.0.0.1 on a free port and serve from a background thread."""
-        if self._loop is not None:
-            raise RuntimeError("FakeZalo already started")
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fake-zalo", daemon=True)
-        self._thread.start()
-        port = asyncio.run_coroutine_threadsafe(self._startup(), loop).result(timeout=10)
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
-
-    def stop(self) -> None:
-        """Stop serving; a waiting long poll answers 408 at once so shutdown is quick."""
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        try:
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            if self._thread is not None:
-                self._thread.join(timeout=10)
-            loop.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
+    # --- life cycle (start, stop and the context manager come from FakeServer) -------------------
     async def _startup(self) -> int:
         self._wakeup = asyncio.Event()
         self._push_lock = asyncio.Lock()
         self._closing = False
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        # handler_cancellation: a poll the bot abandoned ends with its connection, so it does
-        # not hold the single poller slot and turn the bot's next poll into a 409.
-        self._runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        return int(self._runner.addresses[0][1])
+        # A poll the bot abandoned ends with its connection (see _serve), so it does not hold
+        # the single poller slot and turn the bot's next poll into a 409.
+        return await self._serve(self._dispatch)
+
+    def _serving_on(self, port: int) -> None:
+        self.base_url = f"http://127.0.0.1:{port}"
 
     async def _shutdown(self) -> None:
+        """A waiting long poll answers 408 at once, so stopping is quick."""
         self._closing = True
         self._wake_poller()
         for task in list(self._pushes):
@@ -207,8 +136,6 @@ class FakeZalo:
         if self._session is not None:
             await self._session.close()
             self._session = None  # a restarted fake opens a new one on its new loop
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # --- users act ----------------------------------------------------------------------------
     def add_user(self, user_id: str, display_name: str | None = None) -> None:
@@ -375,31 +302,6 @@ class FakeZalo:
         """``wait_for_text`` for async tests: blocks a worker thread, not the bot's loop."""
         return await asyncio.to_thread(self.wait_for_text, user_id, fragment, timeout)
 
-    def _wait(
-        self,
-        check: Callable[[], _T | None],
-        timeout: float,
-        failure: Callable[[], str],
-        user_id: str | None = None,
-    ) -> _T:
-        """Re-check under the lock whenever state changes; ``None`` or False means not yet."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-        else:
-            raise RuntimeError("FakeZalo waits block; in async code use the *_async twins")
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while (found := check()) is None or found is False:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"{failure()} within {timeout} s\n{self.describe(user_id)}"
-                    )
-                self._cond.wait(remaining)
-            return found
-
     def describe(self, user_id: str | None = None) -> str:
         """A readable dump for failure messages: one chat in full, or the tail of every chat."""
         with self._cond:
@@ -418,11 +320,7 @@ class FakeZalo:
             lines.append(f"webhook: {webhook}; queued events: {len(self._queue)}")
             if self._deliveries:
                 lines.append(f"last webhook deliveries: {self._deliveries[-5:]}")
-            lines.append("last calls:")
-            lines.extend(
-                f"  {call.method} chat={call.chat_id} -> {call.status}"
-                for call in self._calls[-15:]
-            )
+            lines.extend(self._last_calls())
             return "\n".join(lines)
 
     # --- internals: state (lock held) ---------------------------------------------------------
@@ -470,16 +368,9 @@ class FakeZalo:
         webhook = self._webhook
         if webhook is None:
             self._queue.append(event)
-            self._notify_poller()
+            self._call_soon(self._wake_poller)
             return
-        if self._loop is None:
-            raise RuntimeError("FakeZalo is not running; call start() first")
-        self._loop.call_soon_threadsafe(self._start_push, event, webhook)
-
-    def _notify_poller(self) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake_poller)
+        self._require_loop().call_soon_threadsafe(self._start_push, event, webhook)
 
     def _wake_poller(self) -> None:
         """Runs on the server loop: let a waiting getUpdates look again."""
