@@ -224,8 +224,11 @@ def chat(user: Annotated[str, typer.Option(help="Tên người dùng trong conso
 @app.command()
 def run() -> None:
     """Chạy bot trên Telegram và/hoặc Zalo (mỗi nền tảng có token), kèm lịch nhắc hạn."""
+    from telegram.error import InvalidToken, TelegramError
+
     from bot.log_safety import protect_logs
     from bot.service import NothingToRun, Service
+    from bot.zalo_api import ZaloError
 
     settings = _settings()
     for token in (settings.telegram_bot_token, settings.zalo_bot_token):
@@ -239,7 +242,16 @@ def run() -> None:
             "(xem .env.example và README, mục Telegram và Zalo)."
         )
         return
-    asyncio.run(service.run())
+    try:
+        asyncio.run(service.run())
+    except InvalidToken:
+        _fail("Telegram từ chối TELEGRAM_BOT_TOKEN (token sai hoặc đã bị thu hồi).")
+    except ZaloError as exc:
+        if exc.code == 401:
+            _fail("Zalo từ chối ZALO_BOT_TOKEN (token sai hoặc đã bị thu hồi).")
+        _fail(f"không kết nối được tới Zalo ({exc.code}).")
+    except TelegramError as exc:  # its message may quote the token: name the kind only
+        _fail(f"không kết nối được tới Telegram ({type(exc).__name__}).")
 
 
 @app.command()

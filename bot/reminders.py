@@ -30,6 +30,20 @@ log = logging.getLogger(__name__)
 DONE = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED})
 
 
+CLAIM_BATCH = 100  # claims per write transaction
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder due to someone, not yet claimed."""
+
+    round_id: int
+    unit_id: int
+    user: User
+    step: str
+    reply: Reply
+
+
 @dataclass(frozen=True)
 class Planned:
     reminder_id: int
@@ -76,23 +90,45 @@ class Reminders:
             await asyncio.to_thread(self.finish, results, self.clock())
         return planned
 
-    # --- planning (one transaction, committed before sending) ------------------------------------
+    # --- planning: read what is due, then claim it in short write transactions ----------------
     def plan(self, now: datetime) -> list[Planned]:
-        with self.store.transaction() as repo:
-            self._open_calendar_rounds(repo, now)
-            if plan.quiet(now, self.policy, self.zone):
-                return []  # what falls due now waits until the quiet hours end
-            planned: list[Planned] = []
+        """Claims committed before anything is sent, a batch per transaction.
+
+        Working out who is due only reads; claiming writes, in batches, so that a province's
+        thousands of reminders never hold SQLite's write lock for long against officers'
+        answers coming in at the same moment.
+        """
+        if self.calendar:
+            with self.store.transaction() as repo:
+                self._open_calendar_rounds(repo, now)
+        if plan.quiet(now, self.policy, self.zone):
+            return []  # what falls due now waits until the quiet hours end
+        with self.store.reading() as repo:
+            wanted: list[Wanted] = []
             for round_ in repo.open_rounds():
                 step = plan.latest_due(
                     round_.opened_at, round_.deadline, now, self.policy, self.zone
                 )
                 if step is None:
                     continue
-                planned += self._officers(repo, round_, step, now)
+                wanted += self._officers(repo, round_, step, now)
                 if step.late:
-                    planned += self._digests(repo, round_, step, now)
-            return planned
+                    wanted += self._digests(repo, round_, step, now)
+        planned: list[Planned] = []
+        for start in range(0, len(wanted), CLAIM_BATCH):
+            with self.store.transaction() as repo:
+                for item in wanted[start : start + CLAIM_BATCH]:
+                    reminder_id = repo.claim_reminder(
+                        item.round_id,
+                        item.unit_id,
+                        item.user.id,
+                        item.step,
+                        now,  # type: ignore[arg-type]
+                    )
+                    if reminder_id is not None:  # else another process has it: it sends
+                        notice = Notice(item.user.platform, item.user.external_id, item.reply)
+                        planned.append(Planned(reminder_id, item.user.id, notice))  # type: ignore[arg-type]
+        return planned
 
     def finish(self, results: list[tuple[Planned, str]], now: datetime) -> None:
         with self.store.transaction() as repo:
@@ -118,7 +154,7 @@ class Reminders:
 
     def _officers(
         self, repo: Repository, round_: Round, step: plan.Step, now: datetime
-    ) -> list[Planned]:
+    ) -> list[Wanted]:
         assert round_.id is not None
         template = catalog.load(round_.template)
         units = repo.units(template.level)
@@ -126,41 +162,36 @@ class Reminders:
         answered = repo.progress(round_.id, [i.code for i in template.asked])
         officers = repo.members_by_unit([u.id for u in units], Role.OFFICER)  # type: ignore[misc]
         claimed = repo.claimed_reminders(round_.id, step.key)
-        planned = []
+        wanted = []
         for unit in units:
             sub = subs.get(unit.id)  # type: ignore[arg-type]
-            if sub is not None and sub.status in DONE:
+            if _done(sub):
                 continue
             for user in officers.get(unit.id, []):  # type: ignore[arg-type]
                 if not self._reachable(user) or (unit.id, user.id) in claimed:
                     continue
-                reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, step.key, now)  # type: ignore[arg-type]
-                if reminder_id is None:
-                    continue  # another process claimed it first: it sends, we do not
                 done = answered.get(sub.id, 0) if sub and sub.id else 0  # type: ignore[arg-type]
                 reply = officer_reminder(
                     round_, unit, sub, step.key, done, len(template.asked), now, self.zone
                 )
-                planned.append(
-                    Planned(reminder_id, user.id, Notice(user.platform, user.external_id, reply))
-                )  # type: ignore[arg-type]
-        return planned
+                wanted.append(Wanted(round_.id, unit.id, user, step.key, reply))  # type: ignore[arg-type]
+        return wanted
 
     def _digests(
         self, repo: Repository, round_: Round, step: plan.Step, now: datetime
-    ) -> list[Planned]:
+    ) -> list[Wanted]:
         """Each reviewer, with each daily late step: its units that have not submitted."""
         assert round_.id is not None
         template = catalog.load(round_.template)
         subs = {s.unit_id: s for s in repo.submissions(round_.id)}
         answered = repo.progress(round_.id, [i.code for i in template.asked])
         key = plan.digest_key(step)
-        planned = []
+        wanted = []
         reviewer_units = {u.id: u for u in repo.units() if u.level != template.level}
         reviewers = repo.members_by_unit(list(reviewer_units), Role.REVIEWER)  # type: ignore[arg-type]
         claimed = repo.claimed_reminders(round_.id, key)
+        today = now.astimezone(self.zone).date()
         for unit_id, people in reviewers.items():
-            top = reviewer_units[unit_id]
             late = [
                 u
                 for u in repo.descendants(unit_id)
@@ -174,23 +205,13 @@ class Reminders:
                 )  # type: ignore[arg-type]
                 for u in late
             ]
-            today = now.astimezone(self.zone).date()
             text = texts.remind_digest(
                 periods.parse(round_.period).label, round_.deadline, today, lines
             )
             for user in people:
-                if not self._reachable(user) or (top.id, user.id) in claimed:
-                    continue
-                reminder_id = repo.claim_reminder(round_.id, unit_id, user.id, key, now)  # type: ignore[arg-type]
-                if reminder_id is not None:
-                    planned.append(
-                        Planned(
-                            reminder_id,
-                            user.id,
-                            Notice(user.platform, user.external_id, Reply(text)),
-                        )
-                    )  # type: ignore[arg-type]
-        return planned
+                if self._reachable(user) and (unit_id, user.id) not in claimed:
+                    wanted.append(Wanted(round_.id, unit_id, user, key, Reply(text)))
+        return wanted
 
 
 def plan_period(today: date) -> periods.Period:

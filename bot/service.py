@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -56,6 +56,7 @@ class Service:
         self.web = self._web() if self.zalo is not None else None
         self.reminders: Reminders | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self._running: list[Callable[[], Awaitable[None]]] = []  # stops, in start order
 
     # --- parts -----------------------------------------------------------------------------------
     def _telegram(self) -> TelegramBot:
@@ -93,12 +94,21 @@ class Service:
 
     # --- running ---------------------------------------------------------------------------------
     async def start(self) -> None:
-        if self.web is not None:  # first: Zalo checks the webhook URL when it is set
-            await self.web.start()
-        if self.telegram is not None:
-            await self.telegram.start(poll_timeout=self.poll_timeout)
-        if self.zalo is not None:
-            await self.zalo.start()
+        """Start each part; if one fails, stop those already running and raise."""
+        try:
+            if self.web is not None:  # first: Zalo checks the webhook URL when it is set
+                await self.web.start()
+                self._running.append(self.web.stop)
+            # A transport's stop also undoes a start that failed half-way (its HTTP clients).
+            if self.telegram is not None:
+                self._running.append(self.telegram.stop)
+                await self.telegram.start(poll_timeout=self.poll_timeout)
+            if self.zalo is not None:
+                self._running.append(self.zalo.stop)
+                await self.zalo.start()
+        except BaseException:
+            await self.stop()
+            raise
         if self.settings.reminders:
             self._start_reminders()
         log.info("running: %s", ", ".join(self.hub.platforms))
@@ -106,12 +116,12 @@ class Service:
     async def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self.zalo is not None:
-            await self.zalo.stop()
-        if self.telegram is not None:
-            await self.telegram.stop()
-        if self.web is not None:
-            await self.web.stop()
+        while self._running:
+            stop = self._running.pop()
+            try:
+                await stop()
+            except Exception as exc:  # stop the rest regardless
+                log.warning("stopping failed: %s: %s", type(exc).__name__, exc)
 
     async def run(self) -> None:
         """Until SIGINT or SIGTERM (Ctrl+C, or the service manager stopping it)."""

@@ -70,3 +70,30 @@ def test_run_serves_telegram_and_zalo_together_and_stops_on_sigterm(tmp_path):
     assert process.returncode == 0, output
     assert "running: telegram, zalo" in output
     assert telegram.token not in output and zalo.token not in output
+
+
+@pytest.mark.parametrize(
+    ("fake_server", "prefix", "wrong", "message"),
+    [
+        (FakeZalo, "ZALO", "1234567890:token-da-bi-thu-hoi", "Zalo từ chối ZALO_BOT_TOKEN"),
+        (FakeTelegram, "TELEGRAM", "999999:TOKEN-DA-BI-THU-HOI", "Telegram từ chối"),
+    ],
+    ids=["zalo", "telegram"],
+)
+def test_run_with_a_refused_token_says_so_without_printing_it(
+    tmp_path, monkeypatch, fake_server, prefix, wrong, message
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("HTTP_LISTEN", "127.0.0.1")
+    monkeypatch.setenv("HTTP_PORT", str(free_port()))
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with fake_server() as server:
+        monkeypatch.setenv(f"{prefix}_BOT_TOKEN", wrong)
+        monkeypatch.setenv(f"{prefix}_API_BASE_URL", server.base_url)
+        result = CliRunner().invoke(app, ["run"])
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert wrong not in result.output

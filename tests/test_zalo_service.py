@@ -6,9 +6,11 @@ are on), with its own web server on 127.0.0.1 serving the download links.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import openpyxl
 import pytest
 from fake_telegram import FakeTelegram
 from fake_zalo import SECRET_HEADER, FakeZalo
@@ -108,6 +110,24 @@ def test_without_a_public_address_zalo_users_are_told_files_are_unavailable(fake
         register(fake, url, OFFICER)
         says(fake, OFFICER, "/xuat")
         fake.wait_for_text(OFFICER, texts.DOWNLOADS_OFF)
+
+
+def test_a_reviewer_on_zalo_follows_units_and_downloads_the_compiled_workbook(fake, url):
+    reviewer = "reviewer-son-ha"
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, reviewer, "SONHA", "reviewer")
+        says(fake, reviewer, "/tinhhinh")
+        overview = fake.wait_for_text(reviewer, "Xã Sơn Trung")
+        says(fake, reviewer, "/xuat")
+        message = fake.wait_for_text(reviewer, "📎 Tải tệp tại:")
+        response = httpx.get(link_in(message.text))
+
+    assert "chưa bắt đầu" in overview.text
+    assert response.status_code == 200
+    assert "tong-hop_huyen-son-ha.xlsx" in response.headers["content-disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[0] == "Tổng hợp"
+    assert "Tình hình nộp" in workbook.sheetnames
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -240,3 +260,15 @@ def test_both_apps_share_one_report_and_a_telegram_reviewer_hears_of_a_zalo_subm
     submission, _, _ = stored_report(store)
     store.dispose()
     assert submission.status == "submitted"
+
+
+def test_a_429_from_zalo_is_waited_out_and_the_reply_still_arrives(fake, url):
+    with RunningBot(zalo_settings(fake, url)):
+        fake.add_user(OFFICER)
+        fake.fail_next("sendMessage", status=429, retry_after=1, times=2, chat_id=OFFICER)
+        fake.user_sends(OFFICER, "xin chào")
+        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+
+    sends = [c for c in fake.calls if c.method == "sendMessage" and c.chat_id == OFFICER]
+    assert [c.status for c in sends] == [429, 429, 200]
+    assert sends[1].time - sends[0].time >= 1.0 and sends[2].time - sends[1].time >= 1.0
