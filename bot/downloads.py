@@ -9,6 +9,7 @@ from the figures as they are then.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -55,7 +56,9 @@ class DownloadLinks:
         lifetime: timedelta,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._serializer = URLSafeSerializer(key, salt="cchc-download")
+        self._serializer = URLSafeSerializer(
+            key, salt="cchc-download", signer_kwargs={"digest_method": hashlib.sha256}
+        )
         self.base_url = base_url.rstrip("/")
         self.lifetime = lifetime
         self.clock = clock

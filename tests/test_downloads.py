@@ -27,6 +27,7 @@ def test_a_link_names_its_file_and_owner_and_expires_a_day_later() -> None:
     url = links_at(ISSUED).issue("appendix:3:17", "zalo", "6ede9afa66b88fe6d6a9")
 
     assert url.startswith(f"https://cchc.example.gov.vn{PATH}/")
+    assert len(token_of(url).rsplit(".", 1)[1]) == 43  # HMAC-SHA256: 32 bytes in base64
     grant = links_at(ISSUED + timedelta(hours=23)).check(token_of(url))
     assert (grant.file_spec, grant.platform, grant.external_id) == (
         "appendix:3:17",
