@@ -19,6 +19,7 @@ class Notice:
     platform: str
     external_id: str
     reply: Reply
+    reminder_id: int | None = None  # a claimed reminder: its log row records the delivery
 
 
 @dataclass(frozen=True)

@@ -131,11 +131,7 @@ class Reminders:
         return planned
 
     def finish(self, results: list[tuple[Planned, str]], now: datetime) -> None:
-        with self.store.transaction() as repo:
-            for item, status in results:
-                repo.finish_reminder(item.reminder_id, status, now)
-                if status == ReminderStatus.BLOCKED:
-                    repo.mark_blocked(item.user_id, now)
+        record(self.store, [(item.reminder_id, status) for item, status in results], now)
 
     def _open_calendar_rounds(self, repo: Repository, now: datetime) -> None:
         today = now.astimezone(self.zone).date()
@@ -214,6 +210,15 @@ class Reminders:
         return wanted
 
 
+def record(store: Store, results: list[tuple[int, str]], now: datetime) -> None:
+    """What became of claimed reminders; a blocked recipient is marked so as to be skipped."""
+    with store.transaction() as repo:
+        for reminder_id, status in results:
+            row = repo.finish_reminder(reminder_id, status, now)
+            if row is not None and status == ReminderStatus.BLOCKED:
+                repo.mark_blocked(row.user_id, now)
+
+
 def plan_period(today: date) -> periods.Period:
     return periods.quarter_of(today)
 
@@ -274,13 +279,14 @@ def remind_now(
             for user in officers.get(unit.id, []):
                 if user.blocked_at is not None:
                     continue
-                if repo.claim_reminder(round_.id, unit.id, user.id, key, now) is None:
+                reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, key, now)
+                if reminder_id is None:
                     continue
                 done = answered.get(sub.id, 0) if sub and sub.id else 0
                 reply = officer_reminder(
                     round_, unit, sub, key, done, len(template.asked), now, zone
                 )
-                notices.append(Notice(user.platform, user.external_id, reply))
+                notices.append(Notice(user.platform, user.external_id, reply, reminder_id))
                 sent_here = True
             units_reminded += sent_here
     if not pending:

@@ -21,6 +21,7 @@ from bot.conversations import Conversations, utc_now
 from bot.delivery import Hub
 from bot.downloads import DownloadLinks
 from bot.reminders import Reminders
+from bot.reminders import record as record_reminders
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot
 from bot.web import WebServer
@@ -48,7 +49,7 @@ class Service:
         self.settings = settings
         self.store = store
         self.conversations = Conversations(store, settings.zone, clock)
-        self.hub = Hub()
+        self.hub = Hub(record=self._record_reminders)
         self.poll_timeout = poll_timeout
         self.telegram = self._telegram() if settings.telegram_bot_token else None
         self.links = self._links()
@@ -157,6 +158,9 @@ class Service:
             id="reminders",
         )
         self.scheduler.start()
+
+    async def _record_reminders(self, results: list[tuple[int, str]]) -> None:
+        await asyncio.to_thread(record_reminders, self.store, results, self.conversations.clock())
 
     async def _remind(self) -> None:
         assert self.reminders is not None

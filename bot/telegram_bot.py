@@ -176,11 +176,7 @@ class TelegramBot:
     async def _after(self, chat_id: int, outcome: Outcome) -> None:
         if outcome.registered_role in (Role.REVIEWER, Role.ADMIN):
             await self._set_reviewer_menu(chat_id)
-        for notice in outcome.notices:
-            try:
-                await self.hub.deliver(notice)
-            except Exception as exc:  # best effort: the change itself is saved
-                log.warning("notice to %s failed: %s", notice.platform, exc)
+        await self.hub.deliver_all(outcome.notices)
 
     async def send(self, chat_id: int, reply: Reply) -> None:
         if reply.attachment:

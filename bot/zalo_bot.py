@@ -109,7 +109,7 @@ class ZaloBot:
                     await self.send(incoming.chat_id, reply, owner=incoming.user_id)
             except Exception as exc:  # the answer is saved; only the reply is lost
                 await self._apologise(incoming.chat_id, exc)
-        await self._after(outcome)
+        await self.hub.deliver_all(outcome.notices)
 
     async def _apply(self, incoming: Incoming) -> Outcome | None:
         try:
@@ -131,13 +131,6 @@ class ZaloBot:
         log.error("handling a Zalo event failed: %s: %s", type(exc).__name__, exc)
         with contextlib.suppress(ZaloError):
             await self._send_text(chat_id, texts.SORRY)
-
-    async def _after(self, outcome: Outcome) -> None:
-        for notice in outcome.notices:
-            try:
-                await self.hub.deliver(notice)
-            except Exception as exc:  # best effort: the change itself is saved
-                log.warning("notice to %s failed: %s", notice.platform, exc)
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         lock = self._locks.get(user_id)

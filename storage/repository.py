@@ -704,12 +704,13 @@ class Repository:
             return None
         return row.id
 
-    def finish_reminder(self, reminder_id: int, status: str, now: datetime) -> None:
+    def finish_reminder(self, reminder_id: int, status: str, now: datetime) -> ReminderLog | None:
         row = self.session.get(ReminderLog, reminder_id)
         if row is not None:
             row.status = _choice(ReminderStatus, status, "Trạng thái nhắc")
             row.finished_at = as_utc(now)
             self.session.flush()
+        return row
 
     def reminders(self, round_id: int | None = None) -> list[ReminderLog]:
         query = select(ReminderLog).order_by(col(ReminderLog.id))

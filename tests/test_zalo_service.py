@@ -194,6 +194,29 @@ def test_a_zalo_officer_is_reminded_once_when_a_round_opens(fake, url):
     }
 
 
+def test_nhac_from_a_reviewer_reaches_officers_and_the_log_says_what_became_of_each(fake, url):
+    registered_offline(url, fake, OFFICER, "SONTRUNG")
+    registered_offline(url, fake, "da-chan-bot", "SONTHANH")
+    fake.block("da-chan-bot")
+    reviewer = "reviewer-son-ha"
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, reviewer, "SONHA", "reviewer")
+        says(fake, reviewer, "/nhac")
+        answer = fake.wait_for_text(reviewer, "✓ Đã nhắc")
+        reminder = fake.wait_for_text(OFFICER, "⏰ Nhắc nộp báo cáo CCHC Quý III/2024")
+        eventually(lambda: reminders_finished(url, 2))
+
+    assert "Xã Sơn Trung" in reminder.text
+    assert answer.text == texts.reminded_now(2, 2)
+    store = Store(url)
+    with store.reading() as repo:
+        statuses = {r.user_id: r.status for r in repo.reminders()}
+        blocked = repo.user("zalo", "da-chan-bot")
+    store.dispose()
+    assert blocked is not None and blocked.blocked_at is not None
+    assert statuses == {zalo_user_id(url, OFFICER): "sent", blocked.id: "blocked"}
+
+
 # --- webhook ----------------------------------------------------------------------------------
 def test_webhook_mode_answers_zalo_and_refuses_a_forged_secret(fake, url, tmp_path):
     base = zalo_settings(fake, url)
