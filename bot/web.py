@@ -114,7 +114,10 @@ class WebServer:
 
     # --- Zalo's webhook --------------------------------------------------------------------------
     async def _zalo_webhook(self, request: web.Request) -> web.Response:
-        """Answer only Zalo (the secret header); reply 200 once the event has been applied."""
+        """Answer only Zalo (the secret header), and only once the event is applied (saved).
+
+        The replies go out afterwards, so a slow send never keeps Zalo waiting into a retry.
+        """
         assert self.zalo is not None
         secret = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(secret.encode(), self.zalo_secret.encode()):
@@ -125,7 +128,9 @@ class WebServer:
         except ValueError:
             return web.json_response({"ok": False}, status=400)
         if incoming is not None:
-            await self.zalo.handle(incoming)
+            applied = asyncio.get_running_loop().create_future()
+            self.zalo.spawn(incoming, applied)
+            await applied
         return web.json_response({"ok": True})
 
 

@@ -93,15 +93,23 @@ class ZaloBot:
                 await asyncio.sleep(min(30, 2**failures))
                 continue
             if incoming is not None:
-                task = asyncio.create_task(self.handle(incoming))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self.spawn(incoming)
+
+    def spawn(self, incoming: Incoming, applied: asyncio.Future[None] | None = None) -> None:
+        """Handle in the background; ``applied`` resolves once the event has been applied."""
+        task = asyncio.create_task(self.handle(incoming, applied))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # --- one event -------------------------------------------------------------------------------
-    async def handle(self, incoming: Incoming) -> None:
+    async def handle(self, incoming: Incoming, applied: asyncio.Future[None] | None = None) -> None:
         """Apply one event once, reply, then tell others (a reviewer, when a unit submits)."""
         async with self._lock(incoming.user_id):  # in the order they came
-            outcome = await self._apply(incoming)
+            try:
+                outcome = await self._apply(incoming)
+            finally:
+                if applied is not None and not applied.done():
+                    applied.set_result(None)
             if outcome is None:
                 return
             try:

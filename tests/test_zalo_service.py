@@ -225,7 +225,10 @@ def test_webhook_mode_answers_zalo_and_refuses_a_forged_secret(fake, url, tmp_pa
     with RunningBot(settings):
         fake.wait_for(lambda f: f.webhook is not None)
         assert fake.webhook == (hook, settings.zalo_webhook_secret_token)
-        register(fake, url, OFFICER)
+        fake.user_sends(OFFICER, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+        fake.wait_for(lambda f: len(f.webhook_deliveries) == 1)
+        assert zalo_user_id(url, OFFICER)  # saved before the bot answered Zalo's call
+        fake.wait_for_text(OFFICER, "✓ Đã đăng ký")
         forged = httpx.post(
             hook,
             json={"ok": True, "result": _event("ke-gia-mao", "/start CCHC-ABCDEF")},
