@@ -87,10 +87,10 @@ class ZaloBot:
             try:
                 incoming = await self.api.get_update(self.poll_timeout)
                 failures = 0
-            except ZaloError as exc:
+            except Exception as exc:  # never let the poller die: the bot would go deaf
                 failures += 1
-                log.warning("Zalo getUpdates failed: %s", exc)
-                await asyncio.sleep(min(30, 2**failures))
+                log.warning("Zalo getUpdates failed: %s: %s", type(exc).__name__, exc)
+                await asyncio.sleep(min(30, 2 ** (failures - 1)))
                 continue
             if incoming is not None:
                 self.spawn(incoming)

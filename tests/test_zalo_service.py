@@ -298,3 +298,13 @@ def test_a_429_from_zalo_is_waited_out_and_the_reply_still_arrives(fake, url):
     sends = [c for c in fake.calls if c.method == "sendMessage" and c.chat_id == OFFICER]
     assert [c.status for c in sends] == [429, 429, 200]
     assert sends[1].time - sends[0].time >= 1.0 and sends[2].time - sends[1].time >= 1.0
+
+
+def test_the_bot_keeps_polling_through_zalo_server_errors(fake, url):
+    fake.fail_next("getUpdates", status=502, times=2)
+    with RunningBot(zalo_settings(fake, url)):
+        fake.user_sends(OFFICER, "xin chào")
+        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+
+    polls = [c.status for c in fake.calls if c.method == "getUpdates"]
+    assert polls[:2] == [502, 502] and 200 in polls
