@@ -17,15 +17,15 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.conversations import Conversations, utc_now
-from bot.delivery import Hub
-from bot.downloads import DownloadLinks
+from bot.chat.conversations import Conversations, utc_now
+from bot.chat.delivery import Hub
 from bot.reminders import Reminders
 from bot.reminders import record as record_reminders
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot
-from bot.web import WebServer
-from bot.zalo_bot import ZaloBot
+from bot.telegram.bot import TelegramBot
+from bot.web.downloads import DownloadLinks
+from bot.web.server import WebServer
+from bot.zalo.bot import ZaloBot
 from storage.db import Store
 
 log = logging.getLogger(__name__)

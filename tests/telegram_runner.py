@@ -97,7 +97,7 @@ def prepare(database_url: str) -> None:
     """Sơn Hà's units and the Quý III/2024 round, as an admin would set them up."""
     from datetime import UTC, date, datetime
 
-    from bot.demo import UNITS
+    from bot.console.demo import UNITS
 
     store = Store(database_url)
     with store.transaction() as repo:

@@ -14,9 +14,9 @@ import pytest
 from seed_000 import assert_seed_000_stored, officer_lines, stored_report
 from typer.testing import CliRunner
 
-from bot import console
+from bot.chat.conversations import Conversations
 from bot.cli import app
-from bot.conversations import Conversations
+from bot.console import chat as console
 from flows import catalog
 from storage.db import Store
 

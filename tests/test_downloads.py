@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.downloads import PATH, DownloadLinks, LinkExpired, LinkForged
+from bot.web.downloads import PATH, DownloadLinks, LinkExpired, LinkForged
 
 KEY = "a-deployment-signing-key"
 ISSUED = datetime(2024, 9, 18, 8, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.conversations import Conversations, Sender
-from bot.demo import UNITS
-from bot.outcome import Notice, RecipientBlocked
+from bot.chat.conversations import Conversations, Sender
+from bot.chat.outcome import Notice, RecipientBlocked
+from bot.console.demo import UNITS
 from bot.reminders import Reminders
 from flows.engine import Command, parse_event
 from flows.reminders import Policy

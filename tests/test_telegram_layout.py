@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.message_split import utf16_len
-from bot.telegram_layout import keyboard, split_message
+from bot.chat.message_split import utf16_len
+from bot.telegram.layout import keyboard, split_message
 from flows.engine import Option
 
 

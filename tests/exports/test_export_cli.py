@@ -11,7 +11,7 @@ from export_sheets import open_xlsx
 from export_world import OPENED, World
 from typer.testing import CliRunner
 
-from bot import cli_export
+from bot.cli import export as cli_export
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import documents
-from bot.outcome import Notice
+from bot.chat import documents
+from bot.chat.outcome import Notice
 from flows import catalog, periods, texts
 from flows.engine import Command, Event, Option, Reply
 from storage.models import Role, Round, Submission, SubmissionStatus, Unit, User

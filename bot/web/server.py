@@ -15,10 +15,10 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
-from bot.conversations import Conversations
-from bot.downloads import PATH, DownloadLinks, Grant, LinkExpired, LinkRefused
-from bot.zalo_api import parse_event
-from bot.zalo_bot import ZaloBot
+from bot.chat.conversations import Conversations
+from bot.web.downloads import PATH, DownloadLinks, Grant, LinkExpired, LinkRefused
+from bot.zalo.api import parse_event
+from bot.zalo.bot import ZaloBot
 from flows import texts
 from storage.models import DownloadOutcome
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.message_split import split_text
+from bot.chat.message_split import split_text
 from flows.engine import Option
 
 MESSAGE_LIMIT = 4096

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from bot import cli_export
-from bot import demo as demo_data
-from bot.conversations import Conversations, utc_now
+from bot.chat.conversations import Conversations, utc_now
+from bot.cli import export as cli_export
+from bot.console import demo as demo_data
 from bot.settings import Settings, load
 from flows import catalog, periods
 from flows.catalog import Kind, TemplateError
@@ -215,7 +215,7 @@ def round_list() -> None:
 @app.command()
 def chat(user: Annotated[str, typer.Option(help="Tên người dùng trong console.")]) -> None:
     """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (gõ /start MÃ để đăng ký)."""
-    from bot import console
+    from bot.console import chat as console
 
     settings = _settings()
     console.run(Conversations(_store(settings), settings.zone), user)
@@ -228,7 +228,7 @@ def run() -> None:
 
     from bot.log_safety import protect_logs
     from bot.service import NothingToRun, Service
-    from bot.zalo_api import ZaloError
+    from bot.zalo.api import ZaloError
 
     settings = _settings()
     for token in (settings.telegram_bot_token, settings.zalo_bot_token):
@@ -260,14 +260,10 @@ def demo(
     user: Annotated[str, typer.Option(help="Tên người dùng console.")] = "can-bo-son-trung",
 ) -> None:
     """Tạo dữ liệu chạy thử (tỉnh Quảng Ngãi, 2 huyện, vài xã, một kỳ đang mở) và mở chat."""
-    from bot import console
+    from bot.console import chat as console
 
     settings = _settings()
     store = demo_data.prepare(settings.demo_database_url, user, fresh=fresh, now=utc_now())
     unit_name = demo_data.officer_unit_name(store, user)
     conversations = Conversations(store, settings.zone)
     console.run(conversations, user, greeting=demo_data.welcome(unit_name, user))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.conversations import Conversations, Sender
-from bot.text_chat import render
+from bot.chat.conversations import Conversations, Sender
+from bot.chat.text_chat import render
 from flows import texts
 from flows.engine import Command, Reply, parse_event
 

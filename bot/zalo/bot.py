@@ -15,14 +15,14 @@ import weakref
 
 from aiolimiter import AsyncLimiter
 
-from bot.conversations import Conversations, Sender
-from bot.delivery import Hub
-from bot.downloads import DownloadLinks
-from bot.message_split import split_text
-from bot.outcome import Notice, Outcome, RecipientBlocked
+from bot.chat.conversations import Conversations, Sender
+from bot.chat.delivery import Hub
+from bot.chat.message_split import split_text
+from bot.chat.outcome import Notice, Outcome, RecipientBlocked
+from bot.chat.text_chat import render
 from bot.settings import Settings
-from bot.text_chat import render
-from bot.zalo_api import TEXT_EVENT, Incoming, ZaloApi, ZaloError
+from bot.web.downloads import DownloadLinks
+from bot.zalo.api import TEXT_EVENT, Incoming, ZaloApi, ZaloError
 from flows import texts
 from flows.engine import Reply, parse_event
 

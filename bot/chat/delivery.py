@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.outcome import Notice, RecipientBlocked
+from bot.chat.outcome import Notice, RecipientBlocked
 from storage.models import ReminderStatus
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Signed, expiring download links: how Zalo users, whose bot API sends no documents, get files.
 
-A link names one file (a spec bot/documents builds), the chat account it was issued to and
+A link names one file (a spec bot/chat/documents builds), the chat account it was issued to and
 when it expires, signed with the deployment's key (itsdangerous, HMAC-SHA256). It cannot be
 guessed, altered to name another file, or used once expired; and since nothing about a link is
 stored, any bot process holding the key serves it. The file is built when the link is opened,
@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from bot.conversations import utc_now
+from bot.chat.conversations import utc_now
 from storage.models import DownloadOutcome
 
 PATH = "/tai"  # "tải": the path officers see in the link

@@ -33,11 +33,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversations import Conversations, Sender, utc_now
-from bot.delivery import Hub
-from bot.outcome import Notice, Outcome, RecipientBlocked
+from bot.chat.conversations import Conversations, Sender, utc_now
+from bot.chat.delivery import Hub
+from bot.chat.outcome import Notice, Outcome, RecipientBlocked
 from bot.settings import Settings
-from bot.telegram_layout import keyboard, pressed_label, split_message
+from bot.telegram.layout import keyboard, pressed_label, split_message
 from flows import texts
 from flows.engine import Event, Press, Reply, parse_event
 from storage.models import Role

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot import documents, reviewers
-from bot.outcome import Notice, Outcome, replies_from_json, replies_to_json
+from bot.chat import documents, reviewers
+from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from flows import answers as ans
 from flows import catalog, engine, periods, texts
 from flows.engine import Command, Event, Press, Reply, Text
@@ -142,7 +142,7 @@ class Conversations:
         return Outcome(replies, notices, stale_press=stale)
 
     def document(self, file_spec: str) -> documents.Document:
-        """The file a reply names, built after the reply's transaction (see bot/documents)."""
+        """The file a reply names, built after the reply's transaction (see bot/chat/documents)."""
         return documents.build(self.store, file_spec, self.zone)
 
     def _open_round(self, repo: Repository, unit: Unit) -> Round | None:

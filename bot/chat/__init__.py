@@ -1,0 +1,1 @@
+"""What every chat app shares: the conversation service, reviewers' commands, notices, files."""

@@ -1,0 +1,1 @@
+"""The console chat and the demo that opens it."""

@@ -1,0 +1,1 @@
+"""The bot's own web server: download links and the chat apps' webhooks."""
