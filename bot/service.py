@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.chat import outbox
 from bot.chat.conversations import Conversations, utc_now
 from bot.chat.delivery import Hub
+from bot.chat.outcome import Notice
 from bot.reminders import Reminders
-from bot.reminders import record as record_reminders
 from bot.settings import Settings
 from bot.telegram.bot import TelegramBot
 from bot.web.downloads import DownloadLinks
@@ -29,6 +30,8 @@ from bot.zalo.bot import ZaloBot
 from storage.db import Store
 
 log = logging.getLogger(__name__)
+
+OUTBOX_SWEEP_SECONDS = 30
 
 
 class NothingToRun(Exception):
@@ -49,7 +52,7 @@ class Service:
         self.settings = settings
         self.store = store
         self.conversations = Conversations(store, settings.zone, clock)
-        self.hub = Hub(record=self._record_reminders)
+        self.hub = Hub(record=self._record_notices)
         self.poll_timeout = poll_timeout
         self.telegram = self._telegram() if settings.telegram_bot_token else None
         self.links = self._links()
@@ -110,8 +113,7 @@ class Service:
         except BaseException:
             await self.stop()
             raise
-        if self.settings.reminders:
-            self._start_reminders()
+        self._start_scheduler()
         log.info("running: %s", ", ".join(self.hub.platforms))
 
     async def stop(self) -> None:
@@ -137,30 +139,48 @@ class Service:
         finally:
             await self.stop()
 
-    def _start_reminders(self) -> None:
-        """Every minute: what is due, from the rounds and the reminder log (not per-user jobs)."""
+    def _start_scheduler(self) -> None:
+        """Every minute: what reminders are due, from the rounds and the reminder log (not
+        per-user jobs); every half minute: the notices still waiting in the outbox."""
         settings = self.settings
-        self.reminders = Reminders(
-            self.store,
-            settings.zone,
-            settings.reminder_policy,
-            settings.calendar,
-            self.conversations.clock,
-            platforms=frozenset(self.hub.platforms),
-        )
         self.scheduler = AsyncIOScheduler(timezone=settings.zone)
         self.scheduler.add_job(
-            self._remind,
-            IntervalTrigger(minutes=1, timezone=settings.zone),
+            self._sweep_outbox,
+            IntervalTrigger(seconds=OUTBOX_SWEEP_SECONDS, timezone=settings.zone),
             next_run_time=datetime.now(settings.zone),
             max_instances=1,
             coalesce=True,
-            id="reminders",
+            id="outbox",
         )
+        if settings.reminders:
+            self.reminders = Reminders(
+                self.store,
+                settings.zone,
+                settings.reminder_policy,
+                settings.calendar,
+                self.conversations.clock,
+                platforms=frozenset(self.hub.platforms),
+            )
+            self.scheduler.add_job(
+                self._remind,
+                IntervalTrigger(minutes=1, timezone=settings.zone),
+                next_run_time=datetime.now(settings.zone),
+                max_instances=1,
+                coalesce=True,
+                id="reminders",
+            )
         self.scheduler.start()
 
-    async def _record_reminders(self, results: list[tuple[int, str]]) -> None:
-        await asyncio.to_thread(record_reminders, self.store, results, self.conversations.clock())
+    async def _record_notices(self, results: list[tuple[Notice, str]]) -> None:
+        await asyncio.to_thread(outbox.record, self.store, results, self.conversations.clock())
+
+    async def _sweep_outbox(self) -> None:
+        try:
+            await outbox.sweep(
+                self.store, self.hub.platforms, self.hub.deliver_all, self.conversations.clock()
+            )
+        except Exception as exc:  # the next run tries again
+            log.warning("outbox sweep failed: %s: %s", type(exc).__name__, exc)
 
     async def _remind(self) -> None:
         assert self.reminders is not None

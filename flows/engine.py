@@ -21,6 +21,7 @@ from flows.numbers import format_number
 
 EDITABLE = frozenset({"draft", "returned"})
 APPENDIX = "appendix"
+NOTE_LIMIT = 500  # characters: a note is a remark beside a figure, not a report of its own
 
 
 # --- data
@@ -313,6 +314,11 @@ def _with_prompt(state: State, message: str) -> Reply:
     return Reply(f"{message}\n\n{p.text}", p.options, p.asks)
 
 
+def refusal(state: State, message: str) -> Reply:
+    """A message the shell refused before reading it, then the question still open."""
+    return _with_prompt(state, message)
+
+
 # Options not tied to an indicator (in the intro, the review's footer, after submitting) stay
 # valid whatever is on screen; indicator-bound ones only while their question is current.
 ANYTIME = {"start": texts.CONTINUE, "xem": texts.REVIEW, "nop": texts.SUBMIT}
@@ -441,7 +447,7 @@ def _save(
     return _advance(
         replace(state, report=updated),
         ind.code,
-        [*lines, texts.saved(ans.show(ind, value)), *announcements],
+        [*lines, texts.saved(ind.code, ans.show(ind, value)), *announcements],
     )
 
 
@@ -602,11 +608,13 @@ def _note(state: State, args: str) -> tuple[State, list[Reply]]:
     note = " ".join(args.split())
     if not note:
         return state, [_with_options(state, texts.GHICHU_USAGE)]
+    if len(note) > NOTE_LIMIT:
+        return state, [_with_options(state, texts.note_too_long(len(note), NOTE_LIMIT))]
     old = report.answers.get(session.code, Answer())
     if note == "-":
         updated, message = replace(old, note=None), texts.note_removed(session.code)
     else:
-        updated, message = replace(old, note=note[:500]), texts.note_saved(session.code, note)
+        updated, message = replace(old, note=note), texts.note_saved(session.code, note)
     new = replace(state, report=replace(report, answers={**report.answers, session.code: updated}))
     return new, [_with_options(new, message)]
 

@@ -47,6 +47,18 @@ NOT_REGISTERED = (
 INVITE_UNKNOWN = "✗ Mã mời không đúng. Kiểm tra lại mã (ví dụ CCHC-7KQ2XH) hoặc xin mã mới."
 INVITE_USED = "✗ Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin mã mới."
 INVITE_EXPIRED = "✗ Mã mời đã hết hạn. Hãy xin mã mới từ Phòng Nội vụ."
+
+
+def invite_paused(until: str, *, just_now: bool) -> str:
+    """After too many wrong codes from one account (see storage/repository)."""
+    head = "✗ Mã mời không đúng. " if just_now else ""
+    return (
+        f"{head}Tài khoản này đã nhập sai mã mời nhiều lần nên tạm thời bị khóa nhập mã đến "
+        f"{until}, để bảo vệ mã của các đơn vị. Hãy kiểm tra lại mã trên giấy mời rồi thử lại "
+        "sau thời gian đó."
+    )
+
+
 NO_OPEN_ROUND = "Hiện chưa có kỳ báo cáo nào đang mở cho đơn vị của bạn. Bot sẽ báo khi có kỳ mới."
 REVIEWER_HELP = (
     "Lệnh dành cho người duyệt:\n"
@@ -137,8 +149,9 @@ INPUT_HINTS = {
 
 
 # --- answers
-def saved(value: str) -> str:
-    return f"✓ Đã lưu: {value}"
+def saved(code: str, value: str) -> str:
+    """Names the indicator, so a confirmation can never be read as belonging to another one."""
+    return f"✓ Đã lưu {code}: {value}"
 
 
 SKIP_SAVED = "✓ Đã bỏ qua (để trống)."
@@ -177,6 +190,41 @@ def bad_choice(options: str) -> str:
 
 
 TEXT_TOO_LONG = "✗ Nội dung quá dài (tối đa 1.000 ký tự). Hãy viết ngắn gọn hơn."
+
+
+# --- what is refused at the door, before anything is read (flows/safe_text)
+def control_character(code_point: str) -> str:
+    return (
+        f"✗ Tin nhắn có ký tự điều khiển không nhìn thấy được ({code_point}), thường do dán "
+        "từ một tệp khác. Chưa lưu gì; hãy gõ lại bằng bàn phím."
+    )
+
+
+BLANK_MESSAGE = "✗ Tin nhắn không có chữ hay số nào nhìn thấy được. Chưa lưu gì; hãy gõ lại."
+
+
+# --- a late message put back in its place (flows/reorder)
+def reordered(lines: list[str]) -> str:
+    head = (
+        "↻ Một thao tác của anh/chị đến bot chậm hơn tin nhắn gửi sau nó. Bot đã xếp lại "
+        "đúng thứ tự gửi"
+    )
+    if not lines:
+        return f"{head}; số liệu không thay đổi."
+    return f"{head}; số liệu bây giờ là:\n" + "\n".join(lines)
+
+
+def reordered_line(code: str, label: str, shown: str) -> str:
+    short = label if len(label) <= 50 else label[:49].rstrip() + "…"
+    return f"• {code} {short}: {shown}"
+
+
+def late_text(typed: str) -> str:
+    shown = typed if len(typed) <= 40 else typed[:39] + "…"
+    return (
+        f"✗ Tin nhắn «{shown}» đến bot quá muộn, sau những thao tác gửi sau nó, nên chưa được "
+        "lưu để khỏi ghi nhầm chỉ tiêu. Nếu cần, hãy gõ lại cho câu đang hỏi."
+    )
 
 
 def ambiguous(readings: list[str]) -> str:
@@ -240,6 +288,16 @@ GHICHU_NO_QUESTION = "Chưa có câu đang nhập. Gõ /sua <mã> để chọn c
 
 def note_saved(code: str, note: str) -> str:
     return f"✓ Đã ghi chú cho {code}: {note}"
+
+
+def note_too_long(length: int, limit: int) -> str:
+    def grouped(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    return (
+        f"✗ Ghi chú dài {grouped(length)} ký tự, quá giới hạn {grouped(limit)} ký tự nên chưa "
+        "được lưu. Hãy viết ngắn gọn hơn rồi gửi lại /ghichu …"
+    )
 
 
 def note_removed(code: str) -> str:
@@ -520,3 +578,7 @@ DOWNLOADS_OFF = (
 DOWNLOAD_EXPIRED = "Liên kết tải tệp đã hết hạn. Gõ /xuat trong Zalo để nhận liên kết mới."
 DOWNLOAD_FORGED = "Liên kết tải tệp không hợp lệ. Gõ /xuat trong Zalo để nhận liên kết đúng."
 DOWNLOAD_FAILED = "Không tạo được tệp lúc này. Bạn thử lại sau ít phút."
+DOWNLOAD_NOT_ALLOWED = (
+    "Tài khoản nhận liên kết này không còn quyền xem tệp (vai trò đã thay đổi hoặc bị thu "
+    "hồi). Hãy liên hệ Phòng Nội vụ."
+)

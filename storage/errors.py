@@ -7,6 +7,7 @@ message itself is Vietnamese because the command line and the chat show it uncha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 
 class RepositoryError(Exception):
@@ -53,6 +54,15 @@ class InviteUnknown(InviteError):
 class InviteUsed(InviteError):
     def __init__(self) -> None:
         super().__init__("Mã mời này đã được sử dụng.")
+
+
+class InviteBlocked(InviteError):
+    """Too many wrong codes from this chat account: it must wait until ``until``."""
+
+    def __init__(self, until: datetime, *, just_now: bool = False) -> None:
+        self.until = until
+        self.just_now = just_now  # this wrong code was the one that reached the limit
+        super().__init__("Nhập sai mã mời quá nhiều lần; hãy thử lại sau.")
 
 
 class InviteExpired(InviteError):

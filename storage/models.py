@@ -9,7 +9,7 @@ the way in.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.utc_datetime import UTCDateTime
@@ -83,6 +83,10 @@ class User(SQLModel, table=True):
     display_name: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The chat app's number of the last update applied for this person (Telegram's update_id)
+    # and when: an update numbered below it has arrived late and is replayed in its place.
+    last_update_seq: int | None = Field(default=None, sa_type=BigInteger)
+    last_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Membership(SQLModel, table=True):
@@ -190,13 +194,22 @@ class ProcessedUpdate(SQLModel, table=True):
     """
 
     __tablename__ = "processed_updates"
-    __table_args__ = (UniqueConstraint("platform", "update_key"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "update_key"),
+        Index("ix_processed_updates_user_id_seq", "user_id", "seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     update_key: str = Field(max_length=64)
     replies: str = Field(sa_type=Text)
     handled_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # What a late update needs to be put back in order (see flows/reorder): whose update it
+    # was, its number, the event itself and how to undo what it did to the report.
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    seq: int | None = Field(default=None, sa_type=BigInteger)
+    event: str | None = Field(default=None, sa_type=Text)
+    undo: str | None = Field(default=None, sa_type=Text)
 
 
 class ReminderStatus(StrEnum):
@@ -230,6 +243,8 @@ class DownloadOutcome(StrEnum):
     SERVED = "served"
     EXPIRED = "expired"
     FORGED = "forged"
+    MALFORMED = "malformed"  # signed with our key, but not a payload the bot issues
+    REFUSED = "refused"  # a valid link whose owner may no longer see the file
     FAILED = "failed"
 
 
@@ -248,3 +263,52 @@ class DownloadLog(SQLModel, table=True):
     file: str | None = Field(default=None, max_length=64)  # the file spec the link names
     user_id: int | None = Field(default=None, foreign_key="users.id")  # the link's owner
     remote: str | None = Field(default=None, max_length=64)  # the client's address
+
+
+class InviteFailures(SQLModel, table=True):
+    """Wrong invite codes typed by one chat account: too many in a while and it must wait.
+
+    Kept per account in the database, so every bot process applies the same limit and a
+    restart does not reset it; nobody else is slowed down.
+    """
+
+    __tablename__ = "invite_failures"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    failures: int = 0
+    window_start: datetime = Field(sa_type=UTCDateTime)
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after every attempt
+    BLOCKED = "blocked"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notice to someone other than the sender, written in the transaction that caused it.
+
+    A reviewer must hear of every submission even if the process dies right after the commit
+    or a send fails: the notice waits here until it is delivered, retried with a growing pause.
+    ``next_attempt_at`` doubles as a lease: the process that wrote it delivers it at once, and
+    another process's sweep takes it over only once that lease has run out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    reply: str = Field(sa_type=Text)  # the Reply as JSON (bot/chat/outcome)
+    reminder_id: int | None = Field(default=None, foreign_key="reminder_log.id")
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

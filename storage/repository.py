@@ -18,12 +18,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from flows import safe_text
 from storage.errors import (
     InvalidChoice,
+    InviteBlocked,
     InviteError,
     InviteExpired,
     InviteUnknown,
@@ -44,8 +46,11 @@ from storage.models import (
     DownloadLog,
     DownloadOutcome,
     Invite,
+    InviteFailures,
     Level,
     Membership,
+    OutboxMessage,
+    OutboxStatus,
     Platform,
     ProcessedUpdate,
     ReminderLog,
@@ -63,6 +68,7 @@ from storage.utc_datetime import as_utc
 
 __all__ = [
     "InvalidChoice",
+    "InviteBlocked",
     "InviteError",
     "InviteExpired",
     "InviteUnknown",
@@ -78,6 +84,13 @@ __all__ = [
 Row = TypeVar("Row", bound=SQLModel)
 
 INVITE_ATTEMPTS = 20
+# Wrong invite codes one chat account may type before it must wait (see README, "Invites").
+INVITE_FAILURE_LIMIT = 5
+INVITE_FAILURE_WINDOW = timedelta(minutes=15)
+INVITE_PAUSE = timedelta(minutes=15)
+# A notice is retried after 1, 2, 4 … minutes, at most an hour apart, for about a day.
+OUTBOX_ATTEMPTS = 30
+OUTBOX_LEASE = timedelta(minutes=1)
 NAME_LENGTH = 255
 TEMPLATE_LENGTH = 32
 PERIOD_LENGTH = 16
@@ -213,6 +226,42 @@ class Repository:
     ) -> tuple[User, Membership, Unit]:
         platform = _choice(Platform, platform, "Nền tảng")
         now = as_utc(now)
+        self._refuse_while_paused(platform, external_id, now)
+        try:
+            return self._redeem(code, platform, external_id, display_name, now)
+        except InviteUnknown:
+            self._count_invite_failure(platform, external_id, now)
+            raise
+
+    def _refuse_while_paused(self, platform: str, external_id: str, now: datetime) -> None:
+        """While paused, no code is even looked at, right or wrong: that is what stops guessing."""
+        row = self._find(InviteFailures, {"platform": platform, "external_id": external_id})
+        if row is not None and row.blocked_until is not None and now < row.blocked_until:
+            raise InviteBlocked(row.blocked_until)
+
+    def _count_invite_failure(self, platform: str, external_id: str, now: datetime) -> None:
+        """Count a wrong code; the limit-th within the window pauses this account (and says so)."""
+        row, _ = self._get_or_create(
+            InviteFailures,
+            {"platform": platform, "external_id": external_id},
+            lambda: InviteFailures(
+                platform=platform, external_id=external_id, failures=0, window_start=now
+            ),
+        )
+        if now - row.window_start > INVITE_FAILURE_WINDOW:
+            row.failures, row.window_start = 0, now
+        row.failures += 1
+        if row.failures >= INVITE_FAILURE_LIMIT:
+            row.failures, row.window_start = 0, now
+            row.blocked_until = now + INVITE_PAUSE
+            self.session.flush()
+            raise InviteBlocked(row.blocked_until, just_now=True)
+        self.session.flush()
+
+    def _redeem(
+        self, code: str, platform: str, external_id: str, display_name: str, now: datetime
+    ) -> tuple[User, Membership, Unit]:
+        display_name = safe_text.scrub(display_name)[:NAME_LENGTH]
         # FOR UPDATE: of two people typing the same code at once, the second waits and then
         # sees it used, instead of both being let in.
         query = (
@@ -258,12 +307,42 @@ class Repository:
             membership.role = invite.role
         invite.used_at = now
         invite.used_by = user.id
+        self.session.execute(
+            delete(InviteFailures).where(
+                col(InviteFailures.platform) == platform,
+                col(InviteFailures.external_id) == external_id,
+            )
+        )
         self.session.flush()
         return user, membership, self.unit(invite.unit_id)
 
     def user(self, platform: str, external_id: str) -> User | None:
         query = select(User).where(User.platform == platform, User.external_id == external_id)
         return self.session.exec(query).first()
+
+    def lock_user(self, platform: str, external_id: str) -> User | None:
+        """This person's row, locked until the transaction ends: taken first by every message.
+
+        Two bot processes given two of one person's messages at once then apply them one after
+        the other, the second reading what the first wrote, instead of both reading the same
+        place in the report. (SQLite's BEGIN IMMEDIATE already serialises every writer.)
+        """
+        query = (
+            select(User)
+            .where(User.platform == platform, User.external_id == external_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.exec(query).first()
+
+    def note_applied(self, user: User, seq: int | None, now: datetime) -> None:
+        """Remember the highest update number applied for this person, and when."""
+        if seq is None:
+            return
+        if user.last_update_seq is None or seq > user.last_update_seq:
+            user.last_update_seq = seq
+        user.last_update_at = as_utc(now)
+        self.session.flush()
 
     def memberships(self, user_id: int) -> list[tuple[Membership, Unit]]:
         """Oldest first, so a user bound to several units always lands on the same one."""
@@ -477,8 +556,9 @@ class Repository:
         this report, so a plain insert cannot collide with another writer's.
         """
         now = as_utc(now)
-        for code, _, _ in changes:
+        for code, value, _ in changes:
             _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
+            _clean(value, "Số liệu")
         submission = self._lock_submission(submission_id)
         codes = [code for code, _, _ in changes]
         query = select(Answer).where(
@@ -523,6 +603,7 @@ class Repository:
         now: datetime,
     ) -> bool:
         _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
+        _clean(note, "Ghi chú")
         now = as_utc(now)
         submission = self._lock_submission(submission_id)
         answer = self._find(Answer, {"submission_id": submission_id, "code": code})
@@ -561,6 +642,7 @@ class Repository:
     ) -> None:
         """`note` says why a report was returned; any later status change clears it."""
         status = _choice(SubmissionStatus, status, "Trạng thái báo cáo")
+        _clean(note, "Lý do")
         now = as_utc(now)
         submission = self._lock_submission(submission_id)
         old = submission.status
@@ -582,6 +664,10 @@ class Repository:
             .order_by(col(AnswerChange.id))
         )
         return list(self.session.exec(query))
+
+    def lock_submission(self, submission_id: int) -> Submission:
+        """Taken before a report is read for editing, so no two editors read the same answers."""
+        return self._lock_submission(submission_id)
 
     def _lock_submission(self, submission_id: int) -> Submission:
         query = (
@@ -644,16 +730,53 @@ class Repository:
         row = self._find(ProcessedUpdate, {"platform": platform, "update_key": update_key})
         return row.replies if row is not None else None
 
-    def record_update(self, platform: str, update_key: str, replies: str, now: datetime) -> None:
+    def record_update(
+        self,
+        platform: str,
+        update_key: str,
+        replies: str,
+        now: datetime,
+        *,
+        user_id: int | None = None,
+        seq: int | None = None,
+        event: str | None = None,
+        undo: str | None = None,
+    ) -> None:
         """Mark the update handled, in the transaction that applied it.
 
         Should another process have handled the same update meanwhile, the flush fails on the
-        unique key and the whole transaction rolls back: nothing is applied twice.
+        unique key and the whole transaction rolls back: nothing is applied twice. ``event``
+        and ``undo`` let a late update of the same person replay this one after itself.
         """
         row = ProcessedUpdate(
-            platform=platform, update_key=update_key, replies=replies, handled_at=as_utc(now)
+            platform=platform,
+            update_key=update_key,
+            replies=replies,
+            handled_at=as_utc(now),
+            user_id=user_id,
+            seq=seq,
+            event=event,
+            undo=undo,
         )
         self.session.add(row)
+        self.session.flush()
+
+    def updates_after(self, user_id: int, seq: int, since: datetime) -> list[ProcessedUpdate]:
+        """This person's updates numbered after ``seq`` and applied since ``since``, in order."""
+        query = (
+            select(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.user_id == user_id,
+                col(ProcessedUpdate.seq) > seq,
+                col(ProcessedUpdate.handled_at) >= as_utc(since),
+            )
+            .order_by(col(ProcessedUpdate.seq))
+        )
+        return list(self.session.exec(query))
+
+    def rewrite_undo(self, row: ProcessedUpdate, undo: str | None) -> None:
+        """A replayed update did something else this time; keep how to undo what it did now."""
+        row.undo = undo
         self.session.flush()
 
     def forget_updates(self, before: datetime) -> int:
@@ -732,6 +855,85 @@ class Repository:
             user.blocked_at = as_utc(now)
             self.session.flush()
 
+    # --- the outbox of notices -----------------------------------------------------------------
+    def enqueue_notices(
+        self, notices: Sequence[tuple[str, str, str, int | None]], now: datetime
+    ) -> list[int]:
+        """(platform, external_id, reply JSON, reminder id) rows, delivered after the commit.
+
+        The writer holds the first lease: it sends them itself right away, and a sweep by
+        another process only takes over what is still pending once the lease has run out.
+        """
+        now = as_utc(now)
+        rows = [
+            OutboxMessage(
+                platform=platform,
+                external_id=external_id,
+                reply=reply,
+                reminder_id=reminder_id,
+                status=OutboxStatus.PENDING,
+                created_at=now,
+                next_attempt_at=now + OUTBOX_LEASE,
+            )
+            for platform, external_id, reply, reminder_id in notices
+        ]
+        self.session.add_all(rows)
+        self.session.flush()
+        return [row.id for row in rows]  # type: ignore[misc]
+
+    def claim_outbox(
+        self, platforms: Iterable[str], now: datetime, limit: int = 100
+    ) -> list[OutboxMessage]:
+        """Pending notices whose lease has run out, leased to this process for a while.
+
+        The conditional update is the claim: of two processes sweeping at once, only one sees
+        its update change the row.
+        """
+        now = as_utc(now)
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.platform).in_(list(platforms)),
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+        claimed = []
+        for row in self.session.exec(query):
+            result = self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id) == row.id,
+                    col(OutboxMessage.next_attempt_at) == row.next_attempt_at,
+                    col(OutboxMessage.status) == OutboxStatus.PENDING,
+                )
+                .values(next_attempt_at=now + OUTBOX_LEASE)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(row)
+        return claimed
+
+    def settle_outbox(self, results: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Sent and blocked are final; a failure is tried again later, then given up."""
+        now = as_utc(now)
+        for outbox_id, status in results:
+            row = self.session.get(OutboxMessage, outbox_id, populate_existing=True)
+            if row is None or row.status != OutboxStatus.PENDING:
+                continue
+            row.attempts += 1
+            if status == OutboxStatus.FAILED and row.attempts < OUTBOX_ATTEMPTS:
+                pause = min(timedelta(hours=1), timedelta(minutes=2 ** (row.attempts - 1)))
+                row.next_attempt_at = now + pause
+                continue
+            row.status = _choice(OutboxStatus, status, "Trạng thái gửi")
+            row.finished_at = now
+        self.session.flush()
+
+    def outbox(self) -> list[OutboxMessage]:
+        return list(self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+
     # --- download links ------------------------------------------------------------------------
     def log_download(
         self,
@@ -786,5 +988,25 @@ def _choice(kind: type[StrEnum], value: str, what: str) -> str:
 
 def _bounded(value: str, limit: int, what: str) -> None:
     """PostgreSQL would reject an over-long string with a driver error; say it plainly first."""
+    _clean(value, what)
     if not value or len(value) > limit:
         raise RepositoryError(f"{what} '{value}' phải có từ 1 đến {limit} ký tự.")
+
+
+def _clean(value: str | None, what: str) -> None:
+    """The last door before the driver: nothing with a control character or nothing visible.
+
+    The chat and the command line refuse such text first, with their own words; this keeps a
+    caller that forgot from storing what an export or PostgreSQL would choke on.
+    """
+    if value is None:
+        return
+    checked = safe_text.check(value)
+    if isinstance(checked, safe_text.Refused):
+        if checked.problem is safe_text.Problem.BLANK:
+            raise RepositoryError(f"{what} không được để trống hoặc chỉ có ký tự vô hình.")
+        raise RepositoryError(
+            f"{what} có ký tự điều khiển không in được ({checked.code_point}); hãy gõ lại."
+        )
+    if checked.text != value:
+        raise RepositoryError(f"{what} có ký tự vô hình hoặc chưa chuẩn hóa; hãy gõ lại.")

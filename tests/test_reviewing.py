@@ -124,7 +124,7 @@ def test_return_then_resubmit_then_approve(world):
 
     assert "trả lại, đang sửa 1/53" in text(say(conversations, "chi", "/tinhhinh"))
     edited = say(conversations, "an", "/sua I.1", "4")
-    assert "✓ Đã lưu: 4 Văn bản" in text(edited)
+    assert "✓ Đã lưu I.1: 4 Văn bản" in text(edited)
     resubmitted = say(conversations, "an", "/nop", "Xác nhận nộp")
     assert {n.external_id for n in resubmitted.notices} == {"chi", "lan"}
 
@@ -171,7 +171,7 @@ def test_two_officers_of_one_commune_see_each_others_answers(world, store):
     second = say(conversations, "an2", "Bắt đầu")
     assert "Câu 2/53" in text(second)
     edited = say(conversations, "an2", "/sua I.1", "5")
-    assert "✓ Đã lưu: 5 Văn bản" in text(edited)
+    assert "✓ Đã lưu I.1: 5 Văn bản" in text(edited)
     assert "Hiện tại: 5 Văn bản" in text(say(conversations, "an", "/sua I.1"))
     with store.transaction() as repo:
         round_ = repo.round_by_period("xa", "2024-Q3")

@@ -123,7 +123,7 @@ def test_redelivered_update_is_applied_once_and_answered_again(fake, url):
         update = fake.user_sends(OFFICER, "3")
         fake.wait_for_text(OFFICER, "Câu 2/53")
         fake.redeliver(update)
-        again = fake.wait_for_text(OFFICER, "✓ Đã lưu: 3 Văn bản")
+        again = fake.wait_for_text(OFFICER, "✓ Đã lưu I.1: 3 Văn bản")
         assert "Câu 2/53" in again.text  # the same reply, not "Câu 3/53"
         fake.user_sends(OFFICER, "37")
         fake.wait_for_text(OFFICER, "Câu 3/53")
@@ -148,7 +148,7 @@ def test_restart_mid_report_resumes_and_ignores_a_redelivered_update(fake, url):
         fake.wait_for_text(OFFICER, "Câu 3/53")
     with RunningBot(settings):  # a new process on the same database
         fake.redeliver(last)  # Telegram resends what it never saw confirmed
-        fake.wait_for_text(OFFICER, "✓ Đã lưu: 37 Nhiệm vụ")
+        fake.wait_for_text(OFFICER, "✓ Đã lưu I.2.1: 37 Nhiệm vụ")
         fake.user_sends(OFFICER, "35")
         reply = fake.wait_for_text(OFFICER, "Câu 4/53")
         assert "94,59 %" in reply.text

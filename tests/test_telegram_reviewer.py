@@ -62,7 +62,7 @@ def test_reviewer_returns_a_report_and_approves_the_resubmission(fake, url):
         fake.user_sends(OFFICER, "/sua III.2.2")
         fake.wait_for_text(OFFICER, "III.2.2  Tổng số hồ sơ TTHC đã giải quyết xong")
         fake.user_sends(OFFICER, "790")
-        fake.wait_for_text(OFFICER, "✓ Đã lưu: 790 Hồ sơ")
+        fake.wait_for_text(OFFICER, "✓ Đã lưu III.2.2: 790 Hồ sơ")
         fake.user_sends(OFFICER, "/nop")
         confirm = fake.wait_for_text(OFFICER, "Nộp báo cáo Quý III/2024")
         fake.user_presses(OFFICER, confirm.message_id, confirm.data_for(texts.CONFIRM_SUBMIT))

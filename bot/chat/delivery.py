@@ -20,13 +20,14 @@ class NoTransport(Exception):
 
 
 Deliver = Callable[[Notice], Awaitable[None]]
-Record = Callable[[list[tuple[int, str]]], Awaitable[None]]
+Record = Callable[[list[tuple[Notice, str]]], Awaitable[None]]
 
 
 class Hub:
     def __init__(self, record: Record | None = None) -> None:
         self._transports: dict[str, Deliver] = {}
-        self.record = record  # writes what became of claimed reminders (/nhac) to their log
+        # Writes what became of each notice to the outbox and, for reminders, their log.
+        self.record = record
 
     def add(self, platform: str, deliver: Deliver) -> None:
         self._transports[platform] = deliver
@@ -43,8 +44,11 @@ class Hub:
         await transport(notice)
 
     async def deliver_all(self, notices: list[Notice]) -> None:
-        """Best effort, one by one: the change that caused them is saved whatever happens."""
-        results: list[tuple[int, str]] = []
+        """One by one, each whatever became of the others; what failed is retried later.
+
+        The change that caused them is saved whatever happens, and so are they, in the outbox.
+        """
+        results: list[tuple[Notice, str]] = []
         for notice in notices:
             status = ReminderStatus.SENT
             try:
@@ -54,7 +58,10 @@ class Hub:
             except Exception as exc:
                 log.warning("notice to %s failed: %s: %s", notice.platform, type(exc).__name__, exc)
                 status = ReminderStatus.FAILED
-            if notice.reminder_id is not None:
-                results.append((notice.reminder_id, status))
+            if notice.reminder_id is not None or notice.outbox_id is not None:
+                results.append((notice, status))
         if results and self.record is not None:
-            await self.record(results)
+            try:
+                await self.record(results)
+            except Exception as exc:  # the outbox still holds them: the next sweep retries
+                log.warning("recording notices failed: %s: %s", type(exc).__name__, exc)

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from exports import appendix, compiled, names
 from exports.data import load_round_report, load_unit_report
 from storage.db import Store
+from storage.models import Role
+from storage.repository import Repository
 
 APPENDIX = "appendix"
 COMPILED = "compiled"
@@ -29,13 +31,45 @@ def spec(kind: str, round_id: int, unit_id: int) -> str:
     return f"{kind}:{round_id}:{unit_id}"
 
 
+def parse_spec(file_spec: str) -> tuple[str, int, int] | None:
+    """(kind, round id, unit id) of a well-formed spec, else None."""
+    kind, _, rest = file_spec.partition(":")
+    round_id, _, unit_id = rest.partition(":")
+    if kind not in (APPENDIX, COMPILED) or not (round_id.isdigit() and unit_id.isdigit()):
+        return None
+    return kind, int(round_id), int(unit_id)
+
+
+def may_open(repo: Repository, platform: str, external_id: str, file_spec: str) -> bool:
+    """Whether this chat account may open the file now, by the same rule as the chat's /xuat.
+
+    An officer opens their own unit's appendix; a reviewer or admin a unit's appendix or the
+    compiled workbook of its own unit or of any unit below it. Checked when a link is opened,
+    so a link stops working once its owner has lost the role.
+    """
+    parsed = parse_spec(file_spec)
+    user = repo.user(platform, external_id)
+    if parsed is None or user is None or user.id is None:
+        return False
+    kind, _, unit_id = parsed
+    for membership, unit in repo.memberships(user.id):
+        if membership.role == Role.OFFICER:
+            if kind == APPENDIX and unit.id == unit_id:
+                return True
+            continue
+        if unit.id == unit_id or any(u.id == unit_id for u in repo.descendants(unit.id)):  # type: ignore[arg-type]
+            return True
+    return False
+
+
 def build(store: Store, file_spec: str, zone: ZoneInfo) -> Document:
-    kind, round_id, unit_id = file_spec.split(":")
-    if kind not in (APPENDIX, COMPILED):
-        raise ValueError(f"unknown file kind {kind!r}")
+    parsed = parse_spec(file_spec)
+    if parsed is None:
+        raise ValueError(f"not a file spec: {file_spec!r}")
+    kind, round_id, unit_id = parsed
     with store.reading() as repo:  # load the figures; the workbook is built after
-        round_ = repo.round(int(round_id))
-        unit = repo.unit(int(unit_id))
+        round_ = repo.round(round_id)
+        unit = repo.unit(unit_id)
         if kind == APPENDIX:
             report = load_unit_report(repo, round_, unit)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from flows.engine import Option, Reply
 
@@ -20,6 +21,7 @@ class Notice:
     external_id: str
     reply: Reply
     reminder_id: int | None = None  # a claimed reminder: its log row records the delivery
+    outbox_id: int | None = None  # its row in the outbox, which records the delivery
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,28 @@ class Outcome:
 
 
 def replies_to_json(replies: list[Reply]) -> str:
+    """Every field, the file a reply carries among them: a redelivery gets the file again."""
     return json.dumps([asdict(r) for r in replies], ensure_ascii=False)
 
 
 def replies_from_json(data: str) -> list[Reply]:
     if not data:
         return []
-    return [
-        Reply(r["text"], tuple(Option(**o) for o in r["options"]), r.get("asks", False))
-        for r in json.loads(data)
-    ]
+    return [_reply(r) for r in json.loads(data)]
+
+
+def reply_to_json(reply: Reply) -> str:
+    return json.dumps(asdict(reply), ensure_ascii=False)
+
+
+def reply_from_json(data: str) -> Reply:
+    return _reply(json.loads(data))
+
+
+def _reply(r: dict[str, Any]) -> Reply:
+    return Reply(
+        r["text"],
+        tuple(Option(**o) for o in r.get("options", ())),
+        r.get("asks", False),
+        r.get("attachment"),
+    )

@@ -1,9 +1,18 @@
 """The Telegram transport: python-telegram-bot in front of the shared conversation service.
 
 It only renders and delivers. Each update is handled exactly once (by update_id, in the same
-transaction as the answer it carries), one user's updates in order while different users run
-concurrently, and the answer is committed before any reply is attempted: a failed send can
-cost a reply, never a figure.
+transaction as the answer it carries), and one person's updates in the order Telegram numbered
+them while different people run concurrently: PTB hands updates over one at a time, in order,
+and each takes its place in the person's line (bot/chat/sequencer) before anything is awaited.
+The answer is committed before any reply is attempted: a failed send can cost a reply, never a
+figure, and never the reviewers' notices, which go out (and are retried from the outbox)
+whatever became of the replies.
+
+In webhook mode Telegram calls our own small aiohttp server (bot/web/webhooks checks the
+secret before reading the body, caps it, and refuses what is not JSON), and is answered only
+once the update is applied: Telegram then sends a person's next message only after that, and
+a person's press and message, which arrive by separate connections, are put in order by the
+line and, across processes, by the database (flows/reorder).
 """
 
 from __future__ import annotations
@@ -11,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import weakref
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -27,17 +39,17 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     ContextTypes,
-    MessageHandler,
-    filters,
+    TypeHandler,
 )
 
 from bot.chat.conversations import Conversations, Sender, utc_now
 from bot.chat.delivery import Hub
 from bot.chat.outcome import Notice, Outcome, RecipientBlocked
+from bot.chat.sequencer import Sequencer, Turn
 from bot.settings import Settings
 from bot.telegram.layout import keyboard, pressed_label, split_message
+from bot.web.webhooks import read_update
 from flows import texts
 from flows.engine import Event, Press, Reply, parse_event
 from storage.models import Role
@@ -46,6 +58,11 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# In webhook mode a typed message waits this long (seconds) before it is applied, so that a
+# button pressed just before it, which Telegram delivers over another connection, goes first.
+MESSAGE_HOLD = 0.25
+STOP_TIMEOUT = 3.0  # seconds each part of stopping may take, whatever the network does
 
 
 class TelegramBot:
@@ -53,7 +70,9 @@ class TelegramBot:
         self.conversations = conversations
         self.settings = settings
         self.hub = hub
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.sequencer = Sequencer()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._webhook_runner: web.AppRunner | None = None
         self.application = self._build()
         hub.add(PLATFORM, self.deliver)
 
@@ -66,7 +85,9 @@ class TelegramBot:
             .token(token)
             .base_url(settings.telegram_api_base_url)
             .base_file_url(settings.telegram_file_base_url)
-            .concurrent_updates(64)
+            # One at a time and in order: each update only takes its place in a line here and
+            # is then handled in a task of its own (see admit).
+            .concurrent_updates(False)
             .connection_pool_size(64)
         )
         if settings.telegram_max_messages_per_second > 0:
@@ -81,41 +102,58 @@ class TelegramBot:
                 )
             )
         application = builder.build()
-        application.add_handler(CallbackQueryHandler(self._on_update))
-        application.add_handler(MessageHandler(filters.TEXT, self._on_update))
+        application.add_handler(TypeHandler(Update, self._on_update))
         application.add_error_handler(self._on_error)
         return application
 
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.webhook_url)
+
     # --- start and stop ------------------------------------------------------------------------
     async def start(self, *, poll_timeout: int = 10) -> None:
-        """Long polling, or the webhook when WEBHOOK_URL is set (Telegram's secret checked)."""
+        """Long polling, or our webhook server when WEBHOOK_URL is set (see the docstring)."""
         app = self.application
         await app.initialize()
         await self._set_menus()
-        assert app.updater is not None
         settings = self.settings
         if settings.webhook_url:
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_url.split("://", 1)[-1].partition("/")[2],
-                webhook_url=settings.webhook_url,
+            await self._start_webhook_server()
+            await app.bot.set_webhook(
+                settings.webhook_url,
                 secret_token=settings.webhook_secret_token,
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
+            assert app.updater is not None
             await app.updater.start_polling(
                 poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
             )
         await app.start()
 
+    async def _start_webhook_server(self) -> None:
+        settings = self.settings
+        assert settings.webhook_url is not None
+        server = web.Application()
+        server.router.add_post(urlsplit(settings.webhook_url).path or "/", self._webhook)
+        self._webhook_runner = web.AppRunner(server, access_log=None)
+        await self._webhook_runner.setup()
+        site = web.TCPSite(self._webhook_runner, settings.webhook_listen, settings.webhook_port)
+        await site.start()
+        log.info("Telegram webhook listening on port %s", settings.webhook_port)
+
     async def stop(self) -> None:
+        """Within a few seconds whatever the network does: a gone server cannot hold it up."""
         app = self.application
         if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+            await _bounded(app.updater.stop(), "stopping Telegram polling")
+        if self._webhook_runner is not None:
+            await _bounded(self._webhook_runner.cleanup(), "stopping the Telegram webhook")
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT)
         if app.running:
-            await app.stop()
-        await app.shutdown()
+            await _bounded(app.stop(), "stopping Telegram")
+        await _bounded(app.shutdown(), "closing Telegram's connections")
 
     async def _set_menus(self) -> None:
         bot = self.application.bot
@@ -145,39 +183,109 @@ class TelegramBot:
             log.info("reviewer chat %s has blocked the bot", chat_id)
 
     # --- one update ---------------------------------------------------------------------------
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB calls this one update at a time, in update_id order (polling)."""
+        self.admit(update)
+
+    def admit(self, update: Update) -> asyncio.Future[bool] | None:
+        """Put the update in its sender's line now, before any await; handle it in a task.
+
+        The future resolves once the update is applied (True) or failed (False), which is when
+        the webhook answers Telegram. None: nothing to handle (another kind of update).
+        """
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
-            return
-        query = update.callback_query
         event = _event(update)
-        if event is None:
-            return
-        if query is not None:
-            await _answer(query)
+        if user is None or chat is None or event is None:
+            return None
+        query = update.callback_query
+        hold = MESSAGE_HOLD if self.webhook_mode and query is None else 0.0
+        turn = self.sequencer.admit((PLATFORM, user.id), update.update_id, hold=hold)
+        applied: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        if query is not None:  # the button's spinner stops at once, whatever waits in line
+            self._spawn(_answer(query))
         sender = Sender(PLATFORM, str(user.id), user.full_name)
-        async with self._lock(user.id):  # one user's updates in the order they were sent
-            outcome = await asyncio.to_thread(
-                self.conversations.handle, sender, event, update_key=str(update.update_id)
-            )
+        self._spawn(self._handle(update, sender, chat.id, event, turn, applied))
+        return applied
+
+    async def _handle(
+        self,
+        update: Update,
+        sender: Sender,
+        chat_id: int,
+        event: Event,
+        turn: Turn,
+        applied: asyncio.Future[bool],
+    ) -> None:
+        outcome: Outcome | None = None
+        try:
+            async with turn:
+                try:
+                    outcome = await asyncio.to_thread(
+                        self.conversations.handle,
+                        sender,
+                        event,
+                        update_key=str(update.update_id),
+                        seq=update.update_id,
+                    )
+                except Exception as exc:
+                    log.error("handling update failed: %s: %s", type(exc).__name__, exc)
+                    _settle(applied, False)
+                    await self._apologise(chat_id)
+                    return
+                _settle(applied, True)
+                await self._reply(update.callback_query, chat_id, outcome)
+        finally:
+            _settle(applied, False)
+            if outcome is not None:  # the notices go out whatever became of the replies
+                await self._after(chat_id, outcome)
+
+    async def _reply(self, query: CallbackQuery | None, chat_id: int, outcome: Outcome) -> None:
+        try:
             if query is not None and not outcome.repeated:
                 await _settle_pressed(query, outcome)
             for reply in outcome.replies:
-                await self.send(chat.id, reply)
-        await self._after(chat.id, outcome)
+                await self.send(chat_id, reply)
+        except Exception as exc:  # the answer is saved; only the reply is lost
+            log.warning("reply to %s failed: %s: %s", chat_id, type(exc).__name__, exc)
+            await self._apologise(chat_id)
 
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user_id] = lock
-        return lock
+    async def _apologise(self, chat_id: int) -> None:
+        try:
+            await self.application.bot.send_message(chat_id, texts.SORRY)
+        except TelegramError as exc:
+            log.warning("apology to %s failed too: %s", chat_id, exc)
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _after(self, chat_id: int, outcome: Outcome) -> None:
-        if outcome.registered_role in (Role.REVIEWER, Role.ADMIN):
-            await self._set_reviewer_menu(chat_id)
+        try:
+            if outcome.registered_role in (Role.REVIEWER, Role.ADMIN):
+                await self._set_reviewer_menu(chat_id)
+        except TelegramError as exc:
+            log.warning("reviewer menu for %s failed: %s", chat_id, exc)
         await self.hub.deliver_all(outcome.notices)
 
+    # --- the webhook ------------------------------------------------------------------------
+    async def _webhook(self, request: web.Request) -> web.Response:
+        data = await read_update(
+            request, SECRET_HEADER, self.settings.webhook_secret_token, what="Telegram"
+        )
+        if isinstance(data, web.Response):
+            return data
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as exc:
+            log.warning("Telegram webhook: refused an update it cannot read: %s", exc)
+            return web.json_response({"ok": False}, status=400)
+        applied = self.admit(update)
+        if applied is not None and not await applied:
+            return web.json_response({"ok": False}, status=500)  # Telegram delivers it again
+        return web.json_response({"ok": True})
+
+    # --- sending ------------------------------------------------------------------------------
     async def send(self, chat_id: int, reply: Reply) -> None:
         if reply.attachment:
             document = await asyncio.to_thread(self.conversations.document, reply.attachment)
@@ -203,14 +311,21 @@ class TelegramBot:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
-        log.error("handling update failed: %s: %s", type(error).__name__, error)
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            return
-        try:
-            await context.bot.send_message(chat.id, texts.SORRY)
-        except TelegramError as exc:
-            log.warning("apology to %s failed too: %s", chat.id, exc)
+        log.error("Telegram: %s: %s", type(error).__name__, error)
+
+
+def _settle(applied: asyncio.Future[bool], ok: bool) -> None:
+    if not applied.done():
+        applied.set_result(ok)
+
+
+async def _bounded(work: Coroutine[Any, Any, Any], what: str) -> None:
+    try:
+        await asyncio.wait_for(work, STOP_TIMEOUT)
+    except TimeoutError:
+        log.warning("%s took over %s s; going on", what, STOP_TIMEOUT)
+    except Exception as exc:
+        log.warning("%s failed: %s: %s", what, type(exc).__name__, exc)
 
 
 def _event(update: Update) -> Event | None:
@@ -224,7 +339,7 @@ def _event(update: Update) -> Event | None:
 
 async def _answer(query: CallbackQuery) -> None:
     """Stop the button's spinner at once; a redelivered press was answered the first time."""
-    with contextlib.suppress(BadRequest):
+    with contextlib.suppress(TelegramError):
         await query.answer()
 
 

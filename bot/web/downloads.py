@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from bot.chat import documents
 from bot.chat.conversations import utc_now
 from storage.models import DownloadOutcome
 
@@ -28,6 +29,12 @@ class LinkRefused(Exception):
 
 class LinkForged(LinkRefused):
     outcome = DownloadOutcome.FORGED
+
+
+class LinkMalformed(LinkRefused):
+    """Signed with our key but not a payload we issue: refused as a bad request."""
+
+    outcome = DownloadOutcome.MALFORMED
 
 
 class LinkExpired(LinkRefused):
@@ -69,12 +76,35 @@ class DownloadLinks:
         return f"{self.base_url}{PATH}/{token}"
 
     def check(self, token: str) -> Grant:
-        """The grant a token carries, or LinkForged / LinkExpired."""
+        """The grant a token carries, or LinkForged / LinkMalformed / LinkExpired.
+
+        Who may still open the file is for the caller to check, at the time it is opened.
+        """
         try:
-            file_spec, platform, external_id, expires = self._serializer.loads(token)
+            payload = self._serializer.loads(token)
         except (BadSignature, ValueError, TypeError):
             raise LinkForged(token[:16]) from None
-        grant = Grant(file_spec, platform, external_id, datetime.fromtimestamp(expires, UTC))
+        grant = _grant(payload)
+        if grant is None:
+            raise LinkMalformed(token[:16])
         if self.clock() >= grant.expires_at:
             raise LinkExpired(grant)
         return grant
+
+
+def _grant(payload: object) -> Grant | None:
+    """Only the exact shape ``issue`` signs: [spec, platform, external id, expiry seconds]."""
+    if not isinstance(payload, list) or len(payload) != 4:
+        return None
+    file_spec, platform, external_id, expires = payload
+    if not (isinstance(file_spec, str) and documents.parse_spec(file_spec) is not None):
+        return None
+    if not (isinstance(platform, str) and isinstance(external_id, str) and external_id):
+        return None
+    if isinstance(expires, bool) or not isinstance(expires, int):
+        return None
+    try:
+        expires_at = datetime.fromtimestamp(expires, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return Grant(file_spec, platform, external_id, expires_at)

@@ -1,13 +1,15 @@
 """The bot's own small web server: download links, and Zalo's webhook when one is set.
 
-Every request to a download link is logged, served or refused. A link is refused plainly, in
-Vietnamese, with what to do: a forged one with 403, an expired one with 410.
+Every GET of a download link is logged, served or refused. A link is refused plainly, in
+Vietnamese, with what to do: a forged one with 403, one signed by us but malformed with 400,
+an expired one with 410, one whose owner may no longer see the file with 403. Who may see it
+is checked when it is opened, not only when it was issued. A HEAD request says whether the
+link works, without building the file and without counting as a download.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -15,8 +17,17 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from bot.chat import documents
 from bot.chat.conversations import Conversations
-from bot.web.downloads import PATH, DownloadLinks, Grant, LinkExpired, LinkRefused
+from bot.web.downloads import (
+    PATH,
+    DownloadLinks,
+    Grant,
+    LinkExpired,
+    LinkMalformed,
+    LinkRefused,
+)
+from bot.web.webhooks import read_update
 from bot.zalo.api import parse_event
 from bot.zalo.bot import ZaloBot
 from flows import texts
@@ -72,16 +83,22 @@ class WebServer:
     async def _download(self, request: web.Request) -> web.Response:
         assert self.links is not None
         remote = request.remote
+        head = request.method == "HEAD"
         try:
             grant = self.links.check(request.match_info["token"])
         except LinkRefused as exc:
             grant = exc.grant if isinstance(exc, LinkExpired) else None
-            await asyncio.to_thread(self._log, exc.outcome, grant, remote)
-            expired = isinstance(exc, LinkExpired)
-            return _page(
-                texts.DOWNLOAD_EXPIRED if expired else texts.DOWNLOAD_FORGED,
-                410 if expired else 403,
-            )
+            if not head:
+                await asyncio.to_thread(self._log, exc.outcome, grant, remote)
+            if isinstance(exc, LinkExpired):
+                return _page(texts.DOWNLOAD_EXPIRED, 410)
+            return _page(texts.DOWNLOAD_FORGED, 400 if isinstance(exc, LinkMalformed) else 403)
+        if not await asyncio.to_thread(self._may_open, grant):
+            if not head:
+                await asyncio.to_thread(self._log, DownloadOutcome.REFUSED, grant, remote)
+            return _page(texts.DOWNLOAD_NOT_ALLOWED, 403)
+        if head:
+            return web.Response(content_type=XLSX, headers={"Cache-Control": "no-store"})
         try:
             document = await asyncio.to_thread(self.conversations.document, grant.file_spec)
         except Exception as exc:
@@ -101,6 +118,10 @@ class WebServer:
             },
         )
 
+    def _may_open(self, grant: Grant) -> bool:
+        with self.conversations.store.reading() as repo:
+            return documents.may_open(repo, grant.platform, grant.external_id, grant.file_spec)
+
     def _log(self, outcome: str, grant: Grant | None, remote: str | None) -> None:
         with self.conversations.store.transaction() as repo:
             user = repo.user(grant.platform, grant.external_id) if grant else None
@@ -119,14 +140,10 @@ class WebServer:
         The replies go out afterwards, so a slow send never keeps Zalo waiting into a retry.
         """
         assert self.zalo is not None
-        secret = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(secret.encode(), self.zalo_secret.encode()):
-            log.warning("Zalo webhook call with a wrong secret from %s", request.remote)
-            return web.json_response({"ok": False}, status=403)
-        try:
-            incoming = parse_event(await request.json())
-        except ValueError:
-            return web.json_response({"ok": False}, status=400)
+        data = await read_update(request, SECRET_HEADER, self.zalo_secret, what="Zalo")
+        if isinstance(data, web.Response):
+            return data
+        incoming = parse_event(data)
         if incoming is not None:
             applied = asyncio.get_running_loop().create_future()
             self.zalo.spawn(incoming, applied)

@@ -51,10 +51,12 @@ def parse_event(data: Any) -> Incoming | None:
     message = data.get("message")
     if not isinstance(message, dict) or not message.get("message_id"):
         return None
-    sender = message.get("from") or {}
-    chat = message.get("chat") or {}
+    sender = message.get("from")
+    chat = message.get("chat")
+    sender = sender if isinstance(sender, dict) else {}
+    chat = chat if isinstance(chat, dict) else {}
     user_id = str(sender.get("id") or chat.get("id") or "")
-    if not user_id:
+    if not user_id or not isinstance(message["message_id"], str | int):
         return None
     text = message.get("text")
     return Incoming(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import weakref
 
 from aiolimiter import AsyncLimiter
 
@@ -19,6 +18,7 @@ from bot.chat.conversations import Conversations, Sender
 from bot.chat.delivery import Hub
 from bot.chat.message_split import split_text
 from bot.chat.outcome import Notice, Outcome, RecipientBlocked
+from bot.chat.sequencer import Sequencer, Turn
 from bot.chat.text_chat import render
 from bot.settings import Settings
 from bot.web.downloads import DownloadLinks
@@ -53,7 +53,7 @@ class ZaloBot:
         rate = settings.zalo_max_messages_per_second
         # A bucket one message deep: no burst above the rate (see the Telegram transport).
         self._limiter = AsyncLimiter(1, 1 / rate) if rate > 0 else None
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.sequencer = Sequencer()
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         hub.add(PLATFORM, self.deliver)
@@ -78,7 +78,7 @@ class ZaloBot:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
+            await asyncio.wait(self._tasks, timeout=3)
         await self.api.aclose()
 
     async def _poll(self) -> None:
@@ -96,28 +96,43 @@ class ZaloBot:
                 self.spawn(incoming)
 
     def spawn(self, incoming: Incoming, applied: asyncio.Future[None] | None = None) -> None:
-        """Handle in the background; ``applied`` resolves once the event has been applied."""
-        task = asyncio.create_task(self.handle(incoming, applied))
+        """Take the sender's place in line now, handle in the background.
+
+        ``applied`` resolves once the event has been applied (or has failed).
+        """
+        turn = self.sequencer.admit((PLATFORM, incoming.user_id))  # Zalo: order of arrival
+        task = asyncio.create_task(self.handle(incoming, turn, applied))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     # --- one event -------------------------------------------------------------------------------
-    async def handle(self, incoming: Incoming, applied: asyncio.Future[None] | None = None) -> None:
-        """Apply one event once, reply, then tell others (a reviewer, when a unit submits)."""
-        async with self._lock(incoming.user_id):  # in the order they came
-            try:
-                outcome = await self._apply(incoming)
-            finally:
-                if applied is not None and not applied.done():
-                    applied.set_result(None)
-            if outcome is None:
-                return
-            try:
-                for reply in outcome.replies:
-                    await self.send(incoming.chat_id, reply, owner=incoming.user_id)
-            except Exception as exc:  # the answer is saved; only the reply is lost
-                await self._apologise(incoming.chat_id, exc)
-        await self.hub.deliver_all(outcome.notices)
+    async def handle(
+        self, incoming: Incoming, turn: Turn, applied: asyncio.Future[None] | None = None
+    ) -> None:
+        """Apply one event once, reply, then tell others (a reviewer, when a unit submits).
+
+        The notices go out whatever became of the replies, and stay in the outbox until then.
+        """
+        outcome: Outcome | None = None
+        try:
+            async with turn:
+                try:
+                    outcome = await self._apply(incoming)
+                finally:
+                    if applied is not None and not applied.done():
+                        applied.set_result(None)
+                if outcome is None:
+                    return
+                try:
+                    for reply in outcome.replies:
+                        await self.send(incoming.chat_id, reply, owner=incoming.user_id)
+                except Exception as exc:  # the answer is saved; only the reply is lost
+                    await self._apologise(incoming.chat_id, exc)
+        finally:
+            if applied is not None and not applied.done():
+                applied.set_result(None)
+            if outcome is not None:
+                await self.hub.deliver_all(outcome.notices)
 
     async def _apply(self, incoming: Incoming) -> Outcome | None:
         try:
@@ -139,13 +154,6 @@ class ZaloBot:
         log.error("handling a Zalo event failed: %s: %s", type(exc).__name__, exc)
         with contextlib.suppress(ZaloError):
             await self._send_text(chat_id, texts.SORRY)
-
-    def _lock(self, user_id: str) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user_id] = lock
-        return lock
 
     # --- sending ---------------------------------------------------------------------------------
     async def send(self, chat_id: str, reply: Reply, *, owner: str | None = None) -> None:

@@ -93,7 +93,7 @@ def test_carry_over_indicator_offers_keeping_last_period_value():
     assert "Giữ như kỳ trước: 215 Thủ tục" in [o.label for o in prompt(state).options]
     state, text = press(state, "keep:III.1")
     assert state.report.value("III.1") == Decimal(215)
-    assert "✓ Đã lưu: 215 Thủ tục" in text
+    assert "✓ Đã lưu III.1: 215 Thủ tục" in text
 
 
 def test_flow_indicator_does_not_offer_keeping_last_period_value():
@@ -105,7 +105,7 @@ def test_flow_indicator_does_not_offer_keeping_last_period_value():
 def test_an_answer_is_saved_and_the_next_question_follows():
     state, text = say(at("I.2.1"), "37")
     assert state.report.value("I.2.1") == Decimal(37)
-    assert "✓ Đã lưu: 37 Nhiệm vụ" in text
+    assert "✓ Đã lưu I.2.1: 37 Nhiệm vụ" in text
     assert state.session.code == "I.2.2"
     assert "Câu 3/53" in text
 
@@ -194,7 +194,7 @@ def test_amount_with_a_lone_dot_asks_which_reading_is_meant():
 def test_typed_choice_code_answers_a_coded_indicator():
     state, text = say(at("VII.2"), "2")
     assert state.report.value("VII.2") == 2
-    assert "✓ Đã lưu: 2 — 3 cấp" in text
+    assert "✓ Đã lưu VII.2: 2 — 3 cấp" in text
 
 
 def test_typed_choice_label_answers_a_coded_indicator():

@@ -20,7 +20,7 @@ def test_invite_code_is_prefixed_and_unambiguous(store: Store, units: dict[str, 
     with store.transaction() as repo:
         codes = {repo.create_invite("SONTRUNG", "officer", NOW, DAY).code for _ in range(50)}
     assert len(codes) == 50
-    assert all(re.fullmatch(r"CCHC-[A-HJ-NP-Z2-9]{6}", code) for code in codes)
+    assert all(re.fullmatch(r"CCHC-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code) for code in codes)
 
 
 def test_redeem_binds_the_user_to_the_invite_unit_and_role(

@@ -23,6 +23,8 @@ TABLES = {
     "processed_updates",
     "reminder_log",
     "download_log",
+    "invite_failures",
+    "outbox",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
