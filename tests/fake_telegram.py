@@ -228,6 +228,12 @@ class FakeTelegram(FakeServer[int]):
         self._answered: list[tuple[str, str | None]] = []
         self._inject: dict[str, list[_Injected]] = {}
         self._webhook: tuple[str, str | None] | None = None
+        # Delivery like Telegram's (deliver_like_telegram): update ids waiting per queue.
+        self._auto_deliver = False
+        self._delivery_queues: dict[tuple[str, int], deque[int]] = {}
+        self._queued_for_delivery: set[int] = set()
+        self._draining: set[tuple[str, int]] = set()
+        self.delivery_log: list[tuple[int, int]] = []  # (update_id, status) per push, in order
         self._listeners: list[Callable[[int, str], None]] = []
         # Owned by the server loop thread only.
         self._session: aiohttp.ClientSession | None = None
@@ -343,6 +349,11 @@ class FakeTelegram(FakeServer[int]):
             self._changed()
         self._call_soon(self._wake_pollers)
         return update_id
+
+    def update_json(self, update_id: int) -> dict[str, Any]:
+        """The update as Telegram sends it, to deliver it by hand (a duplicate, say)."""
+        with self._cond:
+            return json.loads(json.dumps(self._updates[update_id]))
 
     def redeliver(self, update_id: int) -> None:
         """Hand the same update out once more, as Telegram may when a confirmation is lost.
@@ -581,6 +592,68 @@ class FakeTelegram(FakeServer[int]):
         if self._updates_event is not None:
             self._updates_event.set()
             self._updates_event = asyncio.Event()
+        if self._auto_deliver:
+            self._kick_delivery()
+
+    # --- webhook delivery as Telegram's Bot API server does it ----------------------------------
+    def deliver_like_telegram(self) -> None:
+        """From now on push every queued update to the webhook by itself, as Telegram does.
+
+        As in telegram-bot-api's WebhookActor (webhook_queue_id in Client.cpp): updates wait in
+        queues, one per private chat for messages and one per user for button presses. A queue
+        sends its next update only once the webhook has answered the previous one with 2xx (it
+        retries after a pause otherwise), and different queues are delivered at the same time.
+        So a press and the message a person typed right after it can arrive together, over two
+        connections, possibly at two bot processes.
+        """
+        with self._cond:
+            self._auto_deliver = True
+        self._call_soon(self._wake_pollers)
+
+    def _kick_delivery(self) -> None:
+        with self._cond:
+            if self._webhook is None:
+                return
+            for update_id in list(self._pending):
+                if update_id in self._queued_for_delivery:
+                    continue
+                self._queued_for_delivery.add(update_id)
+                update = self._updates[update_id]
+                if "callback_query" in update:
+                    key = ("user", int(update["callback_query"]["from"]["id"]))
+                else:
+                    key = ("chat", int(update["message"]["chat"]["id"]))
+                self._delivery_queues.setdefault(key, deque()).append(update_id)
+            idle = [k for k, q in self._delivery_queues.items() if q and k not in self._draining]
+            self._draining.update(idle)
+        for key in idle:
+            asyncio.get_running_loop().create_task(self._drain(key))
+
+    async def _drain(self, key: tuple[str, int]) -> None:
+        pause = 0.2
+        try:
+            while True:
+                with self._cond:
+                    queue = self._delivery_queues[key]
+                    if not queue or self._closing:
+                        return
+                    update_id = queue[0]
+                try:
+                    status = await self._push(update_id)
+                except (aiohttp.ClientError, OSError, AssertionError):
+                    status = 0
+                with self._cond:
+                    self.delivery_log.append((update_id, status))
+                    if 200 <= status < 300:
+                        queue.popleft()
+                        pause = 0.2
+                    self._changed()
+                if not 200 <= status < 300:
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 2.0)
+        finally:
+            with self._cond:
+                self._draining.discard(key)
 
     def _changed(self) -> None:
         """Called with the lock held after anything changed that a test may wait for."""
@@ -972,6 +1045,8 @@ class FakeTelegram(FakeServer[int]):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
         self._webhook = (url, secret)
         self._changed()
+        if self._auto_deliver:
+            asyncio.get_running_loop().call_soon(self._kick_delivery)
         return True
 
     def _delete_webhook(self, params: dict[str, Any]) -> bool:

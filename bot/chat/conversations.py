@@ -16,6 +16,7 @@ was when they sent it, and the later ones are applied again after it.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,8 @@ from storage.repository import (
     InviteUsed,
     Repository,
 )
+
+log = logging.getLogger(__name__)
 
 INVITE_ERRORS = {
     InviteUnknown: texts.INVITE_UNKNOWN,
@@ -266,6 +269,7 @@ class Conversations:
             later.append(reorder.Applied(applied_event, undo))
         if len(later) > REPLAY_LIMIT or not reorder.can_replay(submission.id, later):
             return None
+        log.info("a late update of user %s put back before %d later ones", user.id, len(later))
         result = reorder.replay(state, event, submission.id, later, now.astimezone(self.zone))
         self._store(repo, user, submission, state, result.state, now)
         for row, undo in zip(rows, result.later_undos, strict=True):

@@ -1,0 +1,175 @@
+"""Two bot processes in webhook mode on one PostgreSQL database keep one officer's answers apart.
+
+The scale-out the README describes: `cchc-bot run` twice, behind a round-robin load balancer,
+with Telegram delivering as it really does (a person's presses and messages by separate
+queues, so a press and the figure typed after it arrive together and go to different
+processes). Every answer must be stored once, at its own indicator, in order; every
+"✓ Đã lưu" the officer reads must be what is stored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from fake_telegram import FakeTelegram
+from forwarder import RoundRobin
+from telegram_runner import free_port, invite, prepare
+
+from bot.console.demo import SON_TRUNG_2024_Q3
+from flows import answers as ans
+from flows import catalog, texts
+from flows.catalog import Kind
+from storage.db import Store
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+OFFICER = 5550201
+XA = catalog.load("xa")
+TIMEOUT = 30
+SAVED = re.compile(r"✓ Đã lưu (\S+): (.+)")
+
+
+def start_bot(fake: FakeTelegram, url: str, webhook_url: str, port: int, home: Path):
+    home.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "WEBHOOK_URL": webhook_url,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0",
+        "REMINDERS": "false",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        cwd=home,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def wait_listening(port: int) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def plan() -> list[tuple[str, str | None]]:
+    """(code, typed figure or None for "Bỏ qua") for each question, from seed 000.
+
+    Amounts are skipped: "5.404" triệu đồng asks which reading was meant, a turn of its own.
+    """
+    out = []
+    for ind in XA.asked:
+        typed = SON_TRUNG_2024_Q3[ind.code]
+        out.append((ind.code, None if ind.kind is Kind.AMOUNT else typed))
+    return out
+
+
+def test_two_processes_store_every_answer_once_at_its_own_indicator(postgres_database, tmp_path):
+    url = postgres_database.fresh_schema_url()
+    prepare(url)
+    ports = [free_port(), free_port()]
+    steps = plan()
+    with FakeTelegram() as fake, RoundRobin([f"http://127.0.0.1:{p}" for p in ports]) as lb:
+        webhook_url = f"{lb.url}/telegram"
+        bots = [
+            start_bot(fake, url, webhook_url, port, tmp_path / f"bot{n}")
+            for n, port in enumerate(ports)
+        ]
+        outputs = []
+        try:
+            for port in ports:
+                wait_listening(port)
+            fake.wait_for(lambda f: f.webhook is not None, TIMEOUT)
+            fake.deliver_like_telegram()
+            fake.user_sends(OFFICER, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+            intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/53", TIMEOUT)
+            fake.user_presses(OFFICER, intro.message_id, intro.data_for(texts.START))
+            index, last_text = 0, None
+            while index < len(steps):
+                question = fake.wait_for_text(OFFICER, f"Câu {index + 1}/53 · ", TIMEOUT)
+                code, typed = steps[index]
+                assert f"{code}  " in question.text
+                if typed is None:
+                    fake.user_presses(OFFICER, question.message_id, question.data_for(texts.SKIP))
+                else:
+                    last_text = fake.user_sends(OFFICER, typed)
+                index += 1
+                # The next figure at once, before the bot has answered (a press needs the
+                # next question's buttons, so only a typed figure can follow so quickly).
+                if index < len(steps) and steps[index][1] is not None:
+                    last_text = fake.user_sends(OFFICER, steps[index][1])
+                    index += 1
+            fake.wait_for_text(OFFICER, texts.all_answered(53).split("\n")[0], TIMEOUT)
+            # Telegram delivers one update twice, to both processes at once.
+            assert last_text is not None
+            duplicate = fake.update_json(last_text)
+            secret = fake.webhook[1]
+            with ThreadPoolExecutor(2) as pool:
+                statuses = list(
+                    pool.map(
+                        lambda port: (
+                            httpx.post(
+                                f"http://127.0.0.1:{port}/telegram",
+                                json=duplicate,
+                                headers={"X-Telegram-Bot-Api-Secret-Token": secret or ""},
+                                timeout=TIMEOUT,
+                            ).status_code
+                        ),
+                        ports,
+                    )
+                )
+            assert statuses == [200, 200]
+            chat = fake.chat(OFFICER)
+        finally:
+            for bot in bots:
+                bot.send_signal(signal.SIGTERM)
+            for bot in bots:
+                outputs.append(bot.communicate(timeout=TIMEOUT)[0])
+    assert [bot.returncode for bot in bots] == [0, 0], outputs
+    assert set(lb.sent) == {0, 1}  # both processes took their share
+
+    store = Store(url, migrate=False)
+    with store.transaction() as repo:
+        round_ = repo.open_rounds("xa")[0]
+        submission = repo.submission(round_.id, repo.unit_by_code("SONTRUNG").id)
+        answers = repo.answers(submission.id)
+        changes = [c for c in repo.history(submission.id) if c.field == "value"]
+    store.dispose()
+
+    asked = {code for code, _ in steps}
+    for code, typed in steps:
+        ind = XA.by_code[code]
+        if typed is None:
+            assert answers[code].skipped and answers[code].value is None, code
+        else:
+            reading = ans.read(ind, typed)
+            assert answers[code].value == ans.encode(ans.normalise(ind, reading.value)), code
+    # Once each, in the order they were sent: no figure was ever written to another question.
+    assert [c.code for c in changes if c.code in asked] == [code for code, _ in steps]
+    for message in chat:
+        for edit in (message.text, *message.edits):
+            for code, shown in SAVED.findall(edit):
+                ind = XA.by_code[code]
+                assert ans.show(ind, ans.decode(ind, answers[code].value)) == shown.strip(), code
+            assert texts.STALE_CHOICE not in edit
+            assert texts.SORRY not in edit
