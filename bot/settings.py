@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from flows.reminders import Policy, parse_clock
 
@@ -139,6 +140,21 @@ class Settings(BaseSettings):
         if self.download_secret is None and not tokens:
             raise ValueError("download links need DOWNLOAD_SECRET or a bot token to sign with")
         return _secret(self.download_secret, "cchc-download", SecretStr("|".join(tokens)))
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret this deployment holds, for the log filter (bot/log_safety)."""
+        out = [t.get_secret_value() for t in (self.telegram_bot_token, self.zalo_bot_token) if t]
+        if self.telegram_bot_token:
+            out.append(self.webhook_secret_token)
+        if self.zalo_bot_token:
+            out.append(self.zalo_webhook_secret_token)
+        if self.download_secret or out:
+            out.append(self.download_signing_key)
+        password = make_url(self.database_url).password if "://" in self.database_url else None
+        if password:
+            out.append(str(password))
+        return out
 
     @property
     def transports(self) -> list[str]:

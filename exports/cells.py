@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.cell_values import CellValue
+from exports.safe_cells import as_text
 from exports.styles import FONT_SIZE, Look, Styles
 
 POINTS_PER_LINE = 1.3125  # line height over font size: 15,75 pt rows for 12 pt text
@@ -30,7 +31,13 @@ ROW_PADDING = 2.25  # points above and below the text, so descenders and diacrit
 def put(
     ws: Worksheet, row: int, column: int, value: CellValue | datetime, look: Look, styles: Styles
 ) -> None:
-    styles.apply(ws.cell(row=row, column=column, value=value), look)
+    """Numbers and times as they are; any text as inert text (exports/safe_cells)."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        as_text(cell, value)
+    else:
+        cell.value = value
+    styles.apply(cell, look)
 
 
 def put_merged(
@@ -49,7 +56,7 @@ def put_merged(
         )
     for column in range(first_column, last_column + 1):
         styles.apply(ws.cell(row=row, column=column), look)
-    ws.cell(row=row, column=first_column).value = text
+    as_text(ws.cell(row=row, column=first_column), text)
     width = sum(_width(ws, c) for c in range(first_column, last_column + 1))
     ws.row_dimensions[row].height = text_height(text, width, look.size, bold=look.bold)
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from exports.data import RoundReport
+from exports.safe_cells import csv_field, printable
 from flows.answers import Value, plain
 from flows.catalog import Kind
 
@@ -56,7 +57,13 @@ def to_csv(report: RoundReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     writer.writerows(
-        (r.unit_code, r.unit_name, r.indicator_code, r.value or "", r.note or "")
+        (
+            csv_field(r.unit_code),
+            csv_field(r.unit_name),
+            r.indicator_code,
+            csv_field(r.value or ""),
+            csv_field(r.note or ""),
+        )
         for r in rows(report)
     )
     return buffer.getvalue()
@@ -64,4 +71,11 @@ def to_csv(report: RoundReport) -> str:
 
 def to_json(report: RoundReport) -> str:
     """A list of objects with the CSV's keys; null where nothing was answered."""
-    return json.dumps([r._asdict() for r in rows(report)], ensure_ascii=False, indent=1)
+    return json.dumps(
+        [
+            {k: printable(v) if isinstance(v, str) else v for k, v in r._asdict().items()}
+            for r in rows(report)
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )

@@ -8,10 +8,10 @@ file that breaks these rules, so they are enforced here rather than trusted.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from exports import words
+from exports.safe_cells import printable
 
 MAX_LENGTH = 31
 FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -23,7 +23,7 @@ def clean(name: str) -> str:
     NFC first: names pasted from some systems arrive decomposed, each accent a character of
     its own, and would be cut sooner than they need to be.
     """
-    text = " ".join(FORBIDDEN.sub(" ", unicodedata.normalize("NFC", name)).split()).strip("'")
+    text = " ".join(FORBIDDEN.sub(" ", printable(name)).split()).strip("'")
     return trim(text, MAX_LENGTH) or words.UNIT_SHEET_FALLBACK
 
 

@@ -6,11 +6,13 @@ import io
 
 from openpyxl.workbook import Workbook
 
+from exports.safe_cells import printable
+
 
 def new_workbook(title: str) -> Workbook:
     """Language vi-VN in the properties tells spell checkers and screen readers what they read."""
     workbook = Workbook()
-    workbook.properties.title = title
+    workbook.properties.title = printable(title)
     workbook.properties.creator = "CCHC Bot"
     workbook.properties.language = "vi-VN"
     return workbook

@@ -354,6 +354,15 @@ class Repository:
         )
         return [(membership, unit) for membership, unit in self.session.exec(query)]
 
+    def end_membership(self, user_id: int, unit_id: int) -> bool:
+        """The person no longer holds a role at the unit; whether they did."""
+        result = self.session.execute(
+            delete(Membership).where(
+                col(Membership.user_id) == user_id, col(Membership.unit_id) == unit_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def users_with_role(self, platform: str, role: str) -> list[User]:
         """Chat accounts of one platform holding ``role`` somewhere (for per-role menus)."""
         query = (

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from fake_telegram import FakeTelegram
@@ -14,6 +16,7 @@ from telegram_runner import free_port, invite, prepare, sqlite_url
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.settings import Settings
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 60
@@ -97,3 +100,117 @@ def test_run_with_a_refused_token_says_so_without_printing_it(
     assert result.exit_code == 1
     assert message in result.output
     assert wrong not in result.output
+
+
+def _run(env: dict[str, str], cwd) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def test_debug_logging_never_shows_a_secret(tmp_path):
+    url = sqlite_url(tmp_path)
+    prepare(url)
+    http_port, hook_port = free_port(), free_port()
+    with FakeTelegram() as telegram, FakeZalo() as zalo:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "WEBHOOK_URL": f"http://127.0.0.1:{hook_port}/telegram",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(hook_port),
+            "ZALO_BOT_TOKEN": zalo.token,
+            "ZALO_API_BASE_URL": zalo.base_url,
+            "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{http_port}/zalo",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{http_port}",
+            "HTTP_LISTEN": "127.0.0.1",
+            "HTTP_PORT": str(http_port),
+            "REMINDERS": "false",
+            "LOG_LEVEL": "DEBUG",
+        }
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=url,
+            telegram_bot_token=telegram.token,
+            zalo_bot_token=zalo.token,
+        )
+        process = _run(env, tmp_path)
+        try:
+            telegram.wait_for(lambda f: f.webhook is not None, TIMEOUT)
+            update = telegram.user_sends(5550001, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+            assert telegram.push_webhook(update) == 200
+            telegram.wait_for_text(5550001, "✓ Đã đăng ký", timeout=TIMEOUT)
+            zalo.user_sends("zalo-can-bo", f"/start {invite(url, 'SONTHANH', 'officer')}")
+            zalo.wait_for_text("zalo-can-bo", "✓ Đã đăng ký", timeout=TIMEOUT)
+            zalo.user_sends("zalo-can-bo", "/xuat")
+            zalo.wait_for_text("zalo-can-bo", "📎", timeout=TIMEOUT)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=TIMEOUT)
+
+    assert process.returncode == 0, output
+    assert "setWebhook" in output  # DEBUG really was on
+    secrets = settings.secrets
+    assert len(secrets) == 5  # two tokens, two webhook secrets, the download key
+    for secret in secrets:
+        assert secret not in output
+
+
+@pytest.mark.parametrize("gone", ["refusing", "silent"])
+@pytest.mark.parametrize("apps", [("telegram",), ("zalo",), ("telegram", "zalo")])
+def test_run_stops_within_seconds_of_sigterm_when_the_bot_api_is_gone(tmp_path, apps, gone):
+    """Gone: refusing connections, or silent (a host that takes the connection, never answers)."""
+    url = sqlite_url(tmp_path)
+    prepare(url)
+    port = free_port()
+    telegram, zalo = FakeTelegram().start(), FakeZalo().start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HTTP_LISTEN": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "REMINDERS": "false",
+    }
+    if "telegram" in apps:
+        env |= {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    if "zalo" in apps:
+        env |= {"ZALO_BOT_TOKEN": zalo.token, "ZALO_API_BASE_URL": zalo.base_url}
+    process = _run(env, tmp_path)
+    try:
+        if "telegram" in apps:
+            telegram.wait_for(lambda f: any(c.method == "getUpdates" for c in f.calls), TIMEOUT)
+        if "zalo" in apps:
+            zalo.wait_for(lambda f: f.polling, TIMEOUT)
+    finally:
+        ports = [int(f.base_url.split(":")[2].split("/")[0]) for f in (telegram, zalo)]
+        telegram.stop()
+        zalo.stop()
+    holes = [_black_hole(p) for p in ports] if gone == "silent" else []
+    try:
+        time.sleep(2)  # the bot now meets refused connections, or calls that never end
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=TIMEOUT)
+        elapsed = time.monotonic() - started
+    finally:
+        for hole in holes:
+            hole.close()
+    assert elapsed < 5, output
+    assert process.returncode == 0, output
+
+
+def _black_hole(port: int) -> socket.socket:
+    """A listener that never accepts: connections complete, then nothing ever comes back."""
+    hole = socket.socket()
+    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hole.bind(("127.0.0.1", port))
+    hole.listen(64)
+    return hole

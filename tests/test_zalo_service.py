@@ -308,3 +308,76 @@ def test_the_bot_keeps_polling_through_zalo_server_errors(fake, url):
 
     polls = [c.status for c in fake.calls if c.method == "getUpdates"]
     assert polls[:2] == [502, 502] and 200 in polls
+
+
+# --- links checked when they are opened ----------------------------------------------------------
+def test_a_link_stops_working_once_its_owner_has_lost_the_role(fake, url):
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, OFFICER)
+        says(fake, OFFICER, "/xuat")
+        link = link_in(fake.wait_for_text(OFFICER, "📎 Tải tệp tại:").text)
+        store = Store(url)
+        with store.transaction() as repo:
+            user = repo.user("zalo", OFFICER)
+            assert repo.end_membership(user.id, repo.unit_by_code("SONTRUNG").id)
+        store.dispose()
+        response = httpx.get(link)
+
+    assert response.status_code == 403
+    assert texts.DOWNLOAD_NOT_ALLOWED in response.text
+    assert [outcome for outcome, _, _ in downloads(url)] == ["refused"]
+
+
+def test_head_says_a_link_works_without_building_or_logging_a_download(fake, url):
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, OFFICER)
+        says(fake, OFFICER, "/xuat")
+        link = link_in(fake.wait_for_text(OFFICER, "📎 Tải tệp tại:").text)
+        head = httpx.head(link)
+        forged_head = httpx.head(link[:-3] + "abc")
+
+    assert head.status_code == 200 and head.content == b""
+    assert forged_head.status_code == 403
+    assert downloads(url) == []  # neither counts as a download
+
+
+def test_a_signed_but_malformed_link_is_a_bad_request_not_a_crash(fake, url):
+    settings = zalo_settings(fake, url)
+    from itsdangerous import URLSafeSerializer
+
+    signer = URLSafeSerializer(
+        settings.download_signing_key,
+        salt="cchc-download",
+        signer_kwargs={"digest_method": __import__("hashlib").sha256},
+    )
+    with RunningBot(settings):
+        answers = [
+            httpx.get(f"{settings.public_base_url}/tai/{signer.dumps(payload)}").status_code
+            for payload in (
+                ["appendix:x:1", "zalo", OFFICER, 4_000_000_000],
+                ["appendix:1:1", "zalo", OFFICER, "tomorrow"],
+                ["appendix:1:1", "zalo", OFFICER, 10**30],
+                {"file": "appendix:1:1"},
+                "appendix:1:1",
+            )
+        ]
+
+    assert answers == [400] * 5
+    assert {outcome for outcome, _, _ in downloads(url)} == {"malformed"}
+
+
+def test_malformed_webhook_bodies_get_4xx_not_500(fake, url):
+    base = zalo_settings(fake, url)
+    hook = f"http://127.0.0.1:{base.http_port}/zalo"
+    settings = base.model_copy(update={"zalo_webhook_url": hook})
+    secret = {SECRET_HEADER: settings.zalo_webhook_secret_token}
+    with RunningBot(settings):
+        fake.wait_for(lambda f: f.webhook is not None)
+        statuses = [
+            httpx.post(hook, content=body, headers=secret).status_code
+            for body in (b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"x" * (2 << 20))
+        ]
+        odd = httpx.post(hook, json={"message": {"message_id": "1", "from": []}}, headers=secret)
+
+    assert statuses == [400, 400, 400, 400, 413]
+    assert odd.status_code == 200  # an event it cannot use is acknowledged and ignored

@@ -231,9 +231,7 @@ def run() -> None:
     from bot.zalo.api import ZaloError
 
     settings = _settings()
-    for token in (settings.telegram_bot_token, settings.zalo_bot_token):
-        if token is not None:
-            protect_logs(token.get_secret_value())
+    protect_logs(settings.secrets)
     try:
         service = Service(settings, _store(settings))
     except NothingToRun:

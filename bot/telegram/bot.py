@@ -62,7 +62,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # In webhook mode a typed message waits this long (seconds) before it is applied, so that a
 # button pressed just before it, which Telegram delivers over another connection, goes first.
 MESSAGE_HOLD = 0.25
-STOP_TIMEOUT = 3.0  # seconds each part of stopping may take, whatever the network does
+STOP_TIMEOUT = 2.5  # seconds each part of stopping may take, whatever the network does
+GET_UPDATES_GRACE = 2.0  # seconds
 
 
 class TelegramBot:
@@ -89,6 +90,10 @@ class TelegramBot:
             # is then handled in a task of its own (see admit).
             .concurrent_updates(False)
             .connection_pool_size(64)
+            # On top of the long poll's own timeout. It also bounds the one getUpdates PTB
+            # sends while stopping (to confirm the last updates), which a server that has gone
+            # silent would otherwise hold for the default 5 s.
+            .get_updates_read_timeout(GET_UPDATES_GRACE)
         )
         if settings.telegram_max_messages_per_second > 0:
             # aiolimiter is a leaky bucket as deep as its max_rate: "30 per 1 s" lets 30 out at
