@@ -97,3 +97,42 @@ def test_round_with_unknown_template_is_refused(run):
     assert "Không có biểu mẫu 'tinh'" in run(
         "round", "open", "--template", "tinh", "--period", "2024-Q3", ok=False
     )
+
+
+def test_a_control_character_on_the_command_line_is_refused_before_anything_runs(
+    tmp_path, monkeypatch, capsys
+):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cchc.sqlite3'}")
+    with pytest.raises(SystemExit) as stopped:
+        main(["invite", "--unit", "QNG\x1b[31m", "--role", "officer"])
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert "tham số thứ 3 có ký tự điều khiển không in được (U+001B)" in err
+    assert "\x1b" not in err
+    assert not (tmp_path / "cchc.sqlite3").exists()  # nothing ran, not even the migrations
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Huyện\x00 Sơn Hà", "(U+0000)"),
+        ("Huyện\x07 Sơn Hà", "(U+0007)"),
+        ("\u200b\u3164", "chỉ có ký tự vô hình"),
+    ],
+)
+def test_a_unit_name_with_a_control_or_only_invisible_characters_is_refused(
+    run, tmp_path, name, message
+):
+    csv_file = tmp_path / "don-vi.csv"
+    csv_file.write_text(
+        f"code,name,level,parent_code\nQNG,Tỉnh Quảng Ngãi,tinh,\nSONHA,{name},huyen,QNG\n",
+        encoding="utf-8",
+    )
+    out = run("units", "import", str(csv_file), ok=False)
+    assert message in out
+    store = Store(run.url)
+    with store.reading() as repo:
+        assert repo.units() == []  # nothing of the file was imported
+    store.dispose()

@@ -1,5 +1,5 @@
 """`python -m bot.cli …`, as the tests and a service manager without the script may run it."""
 
-from bot.cli.main import app
+from bot.cli import main
 
-app()
+main()
