@@ -6,7 +6,10 @@ Tests then act as users through FakeTelegram's blocking API, exactly as people o
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -83,6 +86,35 @@ class RunningBot:
         await self.service.stop()
 
 
+def bot_process(cwd: Path, **env: str) -> subprocess.Popen[str]:
+    """`cchc-bot run` in a process of its own, with these settings on top of the environment;
+    its log (stdout and stderr together) comes back from ``communicate()``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env={**os.environ, "REMINDERS": "false", **env},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def webhook_env(
+    fake: FakeTelegram, database_url: str, port: int, webhook_url: str | None = None
+) -> dict[str, str]:
+    """Settings for `cchc-bot run` taking Telegram's webhook on ``port`` (the public URL is
+    ``webhook_url``, a load balancer's, or the port itself)."""
+    return {
+        "DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "WEBHOOK_URL": webhook_url or f"http://127.0.0.1:{port}/telegram",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+
+
 def invite(database_url: str, unit: str, role: str) -> str:
     from datetime import UTC, datetime, timedelta
 
@@ -93,23 +125,25 @@ def invite(database_url: str, unit: str, role: str) -> str:
     return code
 
 
-def prepare(database_url: str) -> None:
-    """Sơn Hà's units and the Quý III/2024 round, as an admin would set them up."""
+def prepare(database_url: str, templates: tuple[str, ...] = ("xa",)) -> None:
+    """Sơn Hà's units and the Quý III/2024 round(s), as an admin would set them up."""
     from datetime import UTC, date, datetime
 
     from bot.console.demo import UNITS
 
     store = Store(database_url)
     with store.transaction() as repo:
-        repo.import_units(UNITS)
-        repo.open_round(
-            "xa",
-            "2024-Q3",
-            date(2024, 6, 15),
-            date(2024, 9, 14),
-            date(2024, 9, 20),
-            datetime.now(UTC),
-        )
+        if repo.unit_by_code("QNG") is None:
+            repo.import_units(UNITS)
+        for template in templates:
+            repo.open_round(
+                template,
+                "2024-Q3",
+                date(2024, 6, 15),
+                date(2024, 9, 14),
+                date(2024, 9, 20),
+                datetime.now(UTC),
+            )
     store.dispose()
 
 

@@ -9,12 +9,9 @@ processes). Every answer must be stored once, at its own indicator, in order; ev
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +20,7 @@ import httpx
 import pytest
 from fake_telegram import FakeTelegram
 from forwarder import RoundRobin
-from telegram_runner import free_port, invite, prepare
+from telegram_runner import bot_process, free_port, invite, prepare, webhook_env
 
 from bot.console.demo import SON_TRUNG_2024_Q3
 from flows import answers as ans
@@ -40,26 +37,8 @@ SAVED = re.compile(r"✓ Đã lưu (\S+): (.+)")
 
 def start_bot(fake: FakeTelegram, url: str, webhook_url: str, port: int, home: Path):
     home.mkdir()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "WEBHOOK_URL": webhook_url,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0",
-        "REMINDERS": "false",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        env=env,
-        cwd=home,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
+    env = webhook_env(fake, url, port, webhook_url)
+    return bot_process(home, **env, TELEGRAM_MAX_MESSAGES_PER_SECOND="0")
 
 
 def wait_listening(port: int) -> None:

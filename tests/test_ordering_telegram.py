@@ -7,11 +7,9 @@ the question after the skipped one, and the press must never be called a stale b
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
 from fake_telegram import FakeTelegram
-from telegram_runner import RunningBot, invite, settings_for
+from telegram_runner import RunningBot, invite, prepare, settings_for
 
 from flows import catalog, texts
 from flows.catalog import Indicator, Kind
@@ -37,16 +35,8 @@ def typed_for(ind: Indicator) -> str:
 
 
 def test_thirty_bursts_of_skip_then_the_next_figure_land_where_they_were_meant(fake, url):
+    prepare(url, ("huyen",))  # beside the xa round of the url fixture
     store = Store(url)
-    with store.transaction() as repo:
-        repo.open_round(
-            "huyen",
-            "2024-Q3",
-            date(2024, 6, 15),
-            date(2024, 9, 14),
-            date(2024, 9, 20),
-            datetime.now(UTC),
-        )
     asked = HUYEN.asked
     total = len(asked)
     with RunningBot(settings_for(fake, url)):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
 from fake_telegram import FakeTelegram
 from fake_zalo import FakeZalo
-from telegram_runner import free_port, invite, prepare, sqlite_url
+from telegram_runner import bot_process, free_port, invite, prepare, sqlite_url, webhook_env
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -39,27 +36,17 @@ def test_run_serves_telegram_and_zalo_together_and_stops_on_sigterm(tmp_path):
     prepare(url)
     port = free_port()
     with FakeTelegram() as telegram, FakeZalo() as zalo:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "TELEGRAM_BOT_TOKEN": telegram.token,
-            "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "ZALO_BOT_TOKEN": zalo.token,
-            "ZALO_API_BASE_URL": zalo.base_url,
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-            "HTTP_LISTEN": "127.0.0.1",
-            "HTTP_PORT": str(port),
-            "REMINDERS": "false",
-            "LOG_LEVEL": "DEBUG",
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
+        process = bot_process(
+            tmp_path,
+            DATABASE_URL=url,
+            TELEGRAM_BOT_TOKEN=telegram.token,
+            TELEGRAM_API_BASE_URL=telegram.base_url,
+            ZALO_BOT_TOKEN=zalo.token,
+            ZALO_API_BASE_URL=zalo.base_url,
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+            HTTP_LISTEN="127.0.0.1",
+            HTTP_PORT=str(port),
+            LOG_LEVEL="DEBUG",
         )
         try:
             telegram.user_sends(5550001, f"/start {invite(url, 'SONTRUNG', 'officer')}")
@@ -102,38 +89,19 @@ def test_run_with_a_refused_token_says_so_without_printing_it(
     assert wrong not in result.output
 
 
-def _run(env: dict[str, str], cwd) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-
-
 def test_debug_logging_never_shows_a_secret(tmp_path):
     url = sqlite_url(tmp_path)
     prepare(url)
     http_port, hook_port = free_port(), free_port()
     with FakeTelegram() as telegram, FakeZalo() as zalo:
         env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "TELEGRAM_BOT_TOKEN": telegram.token,
-            "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "WEBHOOK_URL": f"http://127.0.0.1:{hook_port}/telegram",
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(hook_port),
+            **webhook_env(telegram, url, hook_port),
             "ZALO_BOT_TOKEN": zalo.token,
             "ZALO_API_BASE_URL": zalo.base_url,
             "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{http_port}/zalo",
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{http_port}",
             "HTTP_LISTEN": "127.0.0.1",
             "HTTP_PORT": str(http_port),
-            "REMINDERS": "false",
             "LOG_LEVEL": "DEBUG",
         }
         settings = Settings(
@@ -142,7 +110,7 @@ def test_debug_logging_never_shows_a_secret(tmp_path):
             telegram_bot_token=telegram.token,
             zalo_bot_token=zalo.token,
         )
-        process = _run(env, tmp_path)
+        process = bot_process(tmp_path, **env)
         try:
             telegram.wait_for(lambda f: f.webhook is not None, TIMEOUT)
             update = telegram.user_sends(5550001, f"/start {invite(url, 'SONTRUNG', 'officer')}")
@@ -172,18 +140,12 @@ def test_run_stops_within_seconds_of_sigterm_when_the_bot_api_is_gone(tmp_path, 
     prepare(url)
     port = free_port()
     telegram, zalo = FakeTelegram().start(), FakeZalo().start()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "HTTP_LISTEN": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "REMINDERS": "false",
-    }
+    env = {"DATABASE_URL": url, "HTTP_LISTEN": "127.0.0.1", "HTTP_PORT": str(port)}
     if "telegram" in apps:
         env |= {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
     if "zalo" in apps:
         env |= {"ZALO_BOT_TOKEN": zalo.token, "ZALO_API_BASE_URL": zalo.base_url}
-    process = _run(env, tmp_path)
+    process = bot_process(tmp_path, **env)
     try:
         if "telegram" in apps:
             telegram.wait_for(lambda f: any(c.method == "getUpdates" for c in f.calls), TIMEOUT)

@@ -7,10 +7,7 @@ memory, and an update is acknowledged only once it is applied.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_telegram import FakeTelegram
-from telegram_runner import RunningBot, free_port, invite, settings_for
+from telegram_runner import RunningBot, bot_process, free_port, invite, settings_for, webhook_env
 
 from storage.db import Store
 
@@ -35,43 +32,41 @@ def fake():
         yield server
 
 
-def test_an_update_is_acknowledged_only_once_it_is_applied(fake, url):
+@pytest.fixture
+def webhook(fake, url) -> Iterator[str]:
+    """The bot running in webhook mode; its webhook's URL."""
     port = free_port()
-    webhook = f"http://127.0.0.1:{port}/telegram"
-    with RunningBot(
-        settings_for(fake, url, webhook_url=webhook, webhook_secret=SECRET), webhook_port=port
-    ):
+    hook = f"http://127.0.0.1:{port}/telegram"
+    settings = settings_for(fake, url, webhook_url=hook, webhook_secret=SECRET)
+    with RunningBot(settings, webhook_port=port):
         fake.wait_for(lambda f: f.webhook is not None)
-        update = fake.user_sends(OFFICER, f"/start {invite(url, 'SONTRUNG', 'officer')}")
-        assert fake.push_webhook(update) == 200
-        store = Store(url)
-        with store.reading() as repo:  # saved before Telegram got its answer
-            assert repo.user("telegram", str(OFFICER)) is not None
-            assert repo.handled_replies("telegram", str(update)) is not None
-        store.dispose()
-        fake.wait_for_text(OFFICER, "✓ Đã đăng ký")
+        yield hook
 
 
-def test_malformed_or_unauthenticated_calls_get_4xx(fake, url):
-    port = free_port()
-    webhook = f"http://127.0.0.1:{port}/telegram"
-    with RunningBot(
-        settings_for(fake, url, webhook_url=webhook, webhook_secret=SECRET), webhook_port=port
-    ):
-        fake.wait_for(lambda f: f.webhook is not None)
+def test_an_update_is_acknowledged_only_once_it_is_applied(fake, url, webhook):
+    update = fake.user_sends(OFFICER, f"/start {invite(url, 'SONTRUNG', 'officer')}")
+    assert fake.push_webhook(update) == 200
+    store = Store(url)
+    with store.reading() as repo:  # saved before Telegram got its answer
+        assert repo.user("telegram", str(OFFICER)) is not None
+        assert repo.handled_replies("telegram", str(update)) is not None
+    store.dispose()
+    fake.wait_for_text(OFFICER, "✓ Đã đăng ký")
 
-        def post(body: bytes, secret: str | None = SECRET) -> int:
-            headers = {HEADER: secret} if secret else {}
-            return httpx.post(webhook, content=body, headers=headers, timeout=30).status_code
 
-        assert post(b'{"update_id": 1}', secret=None) == 403
-        assert post(b'{"update_id": 1}', secret="sai") == 403
-        assert post(b"{not json") == 400
-        assert post(b"\xff\xfe\x00") == 400
-        assert post(b"[1, 2, 3]") == 400
-        assert post(b'{"update_id": "mot", "message": 7}') == 400
-        assert post(b"x" * (2 * MB)) == 413
-        assert post(b'{"update_id": 5, "edited_message": null}') == 200  # nothing to do
+def test_malformed_or_unauthenticated_calls_get_4xx(webhook):
+    def post(body: bytes, secret: str | None = SECRET) -> int:
+        headers = {HEADER: secret} if secret else {}
+        return httpx.post(webhook, content=body, headers=headers, timeout=30).status_code
+
+    assert post(b'{"update_id": 1}', secret=None) == 403
+    assert post(b'{"update_id": 1}', secret="sai") == 403
+    assert post(b"{not json") == 400
+    assert post(b"\xff\xfe\x00") == 400
+    assert post(b"[1, 2, 3]") == 400
+    assert post(b'{"update_id": "mot", "message": 7}') == 400
+    assert post(b"x" * (2 * MB)) == 413
+    assert post(b'{"update_id": 5, "edited_message": null}') == 200  # nothing to do
 
 
 def rss_mb(pid: int) -> float:
@@ -102,25 +97,7 @@ def send_big(url: str, headers: dict[str, str], *, declared: bool) -> int | None
 def test_a_huge_body_is_refused_before_it_is_read_and_memory_stays_flat(fake, url, tmp_path):
     port = free_port()
     webhook = f"http://127.0.0.1:{port}/telegram"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "WEBHOOK_URL": webhook,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "WEBHOOK_SECRET": SECRET,
-        "REMINDERS": "false",
-    }
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    bot = bot_process(tmp_path, **webhook_env(fake, url, port), WEBHOOK_SECRET=SECRET)
     try:
         fake.wait_for(lambda f: f.webhook is not None, 30)
         time.sleep(0.5)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from engine_states import NOW, XA, at, report
 
-from flows import catalog
 from flows.engine import (
     Answer,
     Command,
     Press,
-    Report,
     Session,
     State,
     Text,
@@ -20,25 +18,6 @@ from flows.engine import (
     prompt,
     step,
 )
-
-NOW = datetime(2024, 9, 18, 9, 30, tzinfo=UTC)
-XA = catalog.load("xa")
-
-
-def report(answers: dict[str, Answer] | None = None, **kw) -> Report:
-    return Report(
-        template=XA,
-        unit_name="Xã Sơn Trung",
-        period_label="Quý III/2024",
-        deadline=date(2024, 9, 20),
-        answers=answers or {},
-        today=date(2024, 9, 18),
-        **kw,
-    )
-
-
-def at(code: str | None, rep: Report | None = None) -> State:
-    return State(rep or report(), Session(code))
 
 
 def say(state: State, *lines: str) -> tuple[State, str]:

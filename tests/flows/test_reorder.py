@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flows import catalog, engine, reorder
-from flows.engine import Answer, Command, Press, Report, Session, State, Text
+from engine_states import NOW, XA, report
+from engine_states import at as on
 
-NOW = datetime(2024, 9, 18, 9, 30, tzinfo=UTC)
-XA = catalog.load("xa")
+from flows import engine, reorder
+from flows.engine import Answer, Command, Press, Session, State, Text
+
 SID = 7
 
 
 def at(code: str, answers: dict[str, Answer] | None = None) -> State:
-    report = Report(
-        template=XA,
-        unit_name="Xã Sơn Trung",
-        period_label="Quý III/2024",
-        deadline=date(2024, 9, 20),
-        answers=answers or {},
-        today=date(2024, 9, 18),
-    )
-    return State(report, Session(code))
+    return on(code, report(answers))
 
 
 def apply(state: State, event: engine.Event) -> tuple[State, reorder.Applied]:
