@@ -381,3 +381,17 @@ def test_malformed_webhook_bodies_get_4xx_not_500(fake, url):
 
     assert statuses == [400, 400, 400, 400, 413]
     assert odd.status_code == 200  # an event it cannot use is acknowledged and ignored
+
+
+def test_a_redelivered_xuat_brings_a_working_link_again(fake, url):
+    with RunningBot(zalo_settings(fake, url)):
+        register(fake, url, OFFICER)
+        before = len(fake.chat(OFFICER))
+        asked = fake.user_sends(OFFICER, "/xuat")
+        fake.wait_for_count(OFFICER, before + 1)
+        fake.redeliver(asked)
+        again = fake.wait_for_count(OFFICER, before + 2)[-1]
+        response = httpx.get(link_in(again.text))
+
+    assert texts.APPENDIX_CAPTION in again.text
+    assert response.status_code == 200 and response.content[:2] == b"PK"
