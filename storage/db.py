@@ -9,6 +9,8 @@ serialises two processes migrating the same file. PostgreSQL gets an advisory lo
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,6 +116,13 @@ class Store:
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.engine = make_engine(url)
+        # SQLite lets one writer in at a time and makes the others poll for the lock, which is
+        # not fair: under load one thread can lose for longer than busy_timeout and fail with
+        # "database is locked". Within a process writers queue on this lock instead; across
+        # processes busy_timeout still applies. PostgreSQL locks rows, so it needs none.
+        self._writers: threading.RLock | contextlib.nullcontext[None] = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
         if migrate:
             try:
                 upgrade(self.engine)
@@ -128,7 +137,11 @@ class Store:
         Objects stay readable after the commit (expire_on_commit=False) because callers format
         replies from them once the session has closed.
         """
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            self._writers,
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield Repository(session)
 
     @contextmanager
