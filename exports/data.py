@@ -72,6 +72,11 @@ class UnitReport:
     notes: Mapping[str, str]
     answered: int  # asked indicators answered or deliberately skipped
     total: int  # asked indicators
+    skipped: int = 0  # of ``answered``, those deliberately skipped
+
+    @property
+    def filled(self) -> int:
+        return self.answered - self.skipped
 
     def value(self, code: str) -> Value | None:
         return self.values.get(code)
@@ -137,6 +142,7 @@ def build_unit_report(
         notes=notes,
         answered=report.answered,
         total=len(template.asked),
+        skipped=report.skipped,
     )
 
 

@@ -66,6 +66,6 @@ def write_status_sheet(
         put(ws, row, 4, at, moment, styles)
         put(ws, row, 5, unit.submitted_by, left, styles)
         put(ws, row, 6, timeliness(unit, deadline, report.as_of, zone) or None, center, styles)
-        put(ws, row, 7, words.answered(unit.answered, unit.total), center, styles)
+        put(ws, row, 7, words.answered(unit.filled, unit.skipped, unit.total), center, styles)
         texts = [(unit.unit.name, widths[1], False), (unit.submitted_by, widths[4], False)]
         fit_row(ws, row, texts)

@@ -90,8 +90,9 @@ ON_TIME = "đúng hạn"
 LATE = "quá hạn"
 
 
-def answered(n: int, total: int) -> str:
-    return f"{n}/{total}"
+def answered(filled: int, skipped: int, total: int) -> str:
+    """Answered and skipped apart: a report with eight empty rows is never shown as full."""
+    return f"{filled}/{total}, bỏ qua {skipped}" if skipped else f"{filled}/{total}"
 
 
 # --- printing

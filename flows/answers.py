@@ -6,6 +6,7 @@ keeps every figure exact to the last digit, which floats would not.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,12 @@ MAX_TEXT = 1000
 
 @dataclass(frozen=True)
 class Accepted:
+    """``alternative``: the other reading of a figure such as "5.404", which is read the
+    Vietnamese way (five thousand …); the engine asks only when that reading is the doubtful one
+    (it breaks a rule, or last period's figure is close to the other)."""
+
     value: Value
+    alternative: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,8 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Unclear:
-    """Two sensible readings ("4.318" for an amount): the officer picks one."""
+    """What the officer is asked to pick from or confirm: "1,242" for a count is surely 1.242,
+    "99.370" for a ratio surely 99,37; one reading is a yes/no, several a choice."""
 
     readings: tuple[Decimal, ...]
 
@@ -41,11 +48,20 @@ Reading = Accepted | Rejected | Unclear
 
 REASON_MESSAGES = {
     Reason.EMPTY: texts.EMPTY_ANSWER,
-    Reason.NOT_A_NUMBER: texts.NOT_A_NUMBER,
     Reason.NEGATIVE: texts.NEGATIVE,
     Reason.TOO_LARGE: texts.TOO_LARGE,
     Reason.TOO_PRECISE: texts.TOO_PRECISE,
 }
+# A figure followed by words: "1.242 hồ sơ", "5.404 triệu đồng", "3 người".
+TRAILING_WORDS = re.compile(r"^(?P<number>.*?\d)\s*(?P<words>[^\d.,]*?)\s*[.!]?\s*$", re.DOTALL)
+# The same units written shorter, as officers do: "5.404 tr", "99,37 phần trăm".
+UNIT_ALIASES = {
+    "trieu dong": ("trieu", "tr", "trd", "tr dong", "trieu vnd"),
+    "%": ("phan tram", "%"),
+}
+# "1,242" for a count: a comma before exactly three digits is a thousands mark typed the
+# English way, not a decimal; the officer is offered 1.242 in one tap.
+THOUSANDS_SLIP = re.compile(r"^\s*[1-9]\d{0,2}(,\d{3})+\s*$")
 
 
 def read(indicator: Indicator, typed: str) -> Reading:
@@ -66,23 +82,47 @@ def _read_choice(indicator: Indicator, typed: str) -> Reading:
     for choice in indicator.choices:
         if wanted in (str(choice.code), fold(choice.label)):
             return Accepted(choice.code)
-    listing = ", ".join(f"{c.code} = {c.label}" for c in indicator.choices)
-    return Rejected(texts.bad_choice(listing))
+    return Rejected(texts.BAD_CHOICE)  # the codes themselves follow, as the question's choices
 
 
 def _read_number(indicator: Indicator, typed: str) -> Reading:
+    typed = without_unit(indicator, typed)
+    kind = indicator.kind.value
     parsed = parse_number(typed)
     if isinstance(parsed, Invalid):
+        if parsed.reason is Reason.NOT_A_NUMBER:
+            return Rejected(texts.not_a_number(kind))
         return Rejected(REASON_MESSAGES[parsed.reason])
-    readings = (parsed.value,) if isinstance(parsed, Number) else parsed.readings
-    verdicts = [(r, check_range(indicator, r)) for r in readings]
-    valid = tuple(r for r, problem in verdicts if problem is None)
-    if not valid:
-        return Rejected(verdicts[0][1] or texts.NOT_A_NUMBER)
-    if len(valid) == 1:
-        return Accepted(valid[0])
+    if isinstance(parsed, Number):
+        problem = check_range(indicator, parsed.value)
+        if problem is None:
+            return Accepted(parsed.value)
+        if indicator.kind is Kind.COUNT and THOUSANDS_SLIP.match(typed):
+            return Unclear((Decimal(typed.strip().replace(",", "")),))
+        return Rejected(problem)
     assert isinstance(parsed, Ambiguous)
-    return Unclear(valid)
+    vietnamese, other = parsed.readings[0], parsed.readings[1]
+    problems = (check_range(indicator, vietnamese), check_range(indicator, other))
+    if problems[0] is None:
+        return Accepted(vietnamese, other if problems[1] is None else None)
+    if problems[1] is None:
+        return Unclear((other,))  # "99.370" for a ratio: surely 99,37, but say so
+    return Rejected(problems[0])
+
+
+def without_unit(indicator: Indicator, typed: str) -> str:
+    """The figure without the indicator's own unit after it ("1.242 hồ sơ" → "1.242").
+
+    Only the unit the question names (or its usual short forms) is taken off: any other word
+    after a number still makes the answer unreadable, so nothing is guessed.
+    """
+    found = TRAILING_WORDS.match(typed)
+    if found is None or not found["words"]:
+        return typed
+    words = fold(found["words"])
+    unit = fold(indicator.unit)
+    accepted = {unit, *UNIT_ALIASES.get(unit, ())} if unit else set()
+    return found["number"] if words in accepted else typed
 
 
 def check_range(indicator: Indicator, value: Decimal) -> str | None:

@@ -69,6 +69,11 @@ class Row(BaseModel):
     sum_of: tuple[str, ...] = ()
     carry_over: bool = False
     italic: bool = False
+    # A row the form prints but this level cannot answer (a province's row in the commune
+    # form): kept in the appendix, empty, never asked.
+    asked: bool = True
+    # Parts that are usually, not always, at most their whole: asked once to confirm.
+    soft_at_most: tuple[str, ...] = ()
 
 
 class Section(BaseModel):
@@ -99,6 +104,15 @@ class Indicator(BaseModel):
     sum_of: tuple[str, ...]
     carry_over: bool
     italic: bool
+    ask: bool = True
+    soft_at_most: tuple[str, ...] = ()
+    # The parent row's label, for a label that means little alone ("Đã thực hiện", or one
+    # that recurs under two parents): the question shows it before the row's own label.
+    context: str = ""
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.context} — {self.label}" if self.context else self.label
 
     @property
     def choice_codes(self) -> tuple[int, ...]:
@@ -141,7 +155,7 @@ class Template(BaseModel):
 
     @cached_property
     def asked(self) -> tuple[Indicator, ...]:
-        return tuple(i for i in self.indicators if i.kind.is_asked)
+        return tuple(i for i in self.indicators if i.kind.is_asked and i.ask)
 
     @cached_property
     def computed(self) -> tuple[Indicator, ...]:
@@ -166,9 +180,16 @@ def _indicators(template: Template) -> tuple[Indicator, ...]:
     return tuple(_iter_indicators(template))
 
 
+SHORT_LABEL = 25  # characters: "Kế hoạch được giao" needs its parent to be understood
+
+
 def _iter_indicators(template: Template) -> Iterator[Indicator]:
+    labels = [row.label for section in template.sections for row in section.rows]
     for section in template.sections:
+        by_stt = {row.stt: row for row in section.rows}
         for row in section.rows:
+            parent = by_stt.get(row.stt.rsplit(".", 1)[0]) if "." in row.stt else None
+            vague = len(row.label) < SHORT_LABEL or labels.count(row.label) > 1
             yield Indicator(
                 code=_code(section, row),
                 section=section.code,
@@ -184,6 +205,9 @@ def _iter_indicators(template: Template) -> Iterator[Indicator]:
                 sum_of=row.sum_of,
                 carry_over=row.carry_over,
                 italic=row.italic,
+                ask=row.asked,
+                soft_at_most=row.soft_at_most,
+                context=parent.label if parent is not None and vague else "",
             )
 
 
@@ -210,7 +234,7 @@ def _validate(template: Template) -> None:
     kinds = {code: row.kind for code, row in seen.items()}
     for code, row in seen.items():
         where = f"Dòng {code} ({row.label[:50]})"
-        for ref in (*row.at_most, *row.sum_of):
+        for ref in (*row.at_most, *row.sum_of, *row.soft_at_most):
             if ref not in kinds:
                 raise ValueError(f"{where}: tham chiếu mã không có trong biểu: {ref}")
             if not kinds[ref].is_numeric or kinds[ref] is Kind.RATIO_COMPUTED:
@@ -241,7 +265,10 @@ def _validate_row_shape(where: str, row: Row) -> None:
         raise ValueError(f"{where}: tỷ lệ tính tự động cần có công thức")
     if row.kind is not Kind.RATIO_COMPUTED and row.formula:
         raise ValueError(f"{where}: chỉ tỷ lệ tính tự động mới có công thức")
-    if (row.at_most or row.sum_of) and row.kind not in (Kind.COUNT, Kind.AMOUNT):
+    if (row.at_most or row.sum_of or row.soft_at_most) and row.kind not in (
+        Kind.COUNT,
+        Kind.AMOUNT,
+    ):
         raise ValueError(f"{where}: quy tắc so sánh chỉ dùng cho số lượng hoặc số tiền")
     if row.kind in (Kind.RATIO_COMPUTED, Kind.RATIO_ENTERED) and row.unit != "%":
         raise ValueError(f"{where}: tỷ lệ phải có đơn vị %")

@@ -17,7 +17,7 @@ from flows import answers as ans
 from flows import formulas, rules, texts
 from flows.answers import Value
 from flows.catalog import Indicator, Kind, Template
-from flows.numbers import format_number
+from flows.spoken import spoken
 
 EDITABLE = frozenset({"draft", "returned"})
 APPENDIX = "appendix"
@@ -51,6 +51,7 @@ class Report:
     status_note: str | None = None
     submitted_at: datetime | None = None
     today: date | None = None  # the shell's clock, for "còn 3 ngày"; None in pure tests
+    reviewer: str | None = None  # who returns a report on request, named in what officers read
 
     def value(self, code: str) -> Value | None:
         a = self.answers.get(code)
@@ -61,7 +62,17 @@ class Report:
 
     @property
     def answered(self) -> int:
+        """Answered or skipped: the questions the officer has been through."""
         return sum(1 for i in self.template.asked if self._done(i.code))
+
+    @property
+    def filled(self) -> int:
+        """Questions with a figure (or a choice, a text): what "đã trả lời" counts."""
+        return sum(1 for i in self.template.asked if self.value(i.code) is not None)
+
+    @property
+    def skipped(self) -> int:
+        return self.answered - self.filled
 
     def _done(self, code: str) -> bool:
         a = self.answers.get(code)
@@ -79,19 +90,26 @@ class Pending:
     """A question put to the officer that is not an indicator (confirm, pick a reading)."""
 
     kind: PendingKind
-    readings: tuple[str, ...] = ()  # plain decimals for "soft" (one) and "unclear" (several)
+    readings: tuple[str, ...] = ()  # plain decimals for "soft" (one) and "unclear" (one or more)
+    why: str = ""  # for "soft": "previous", or "above:<code>" for a soft part-of-whole rule
 
 
 @dataclass(frozen=True)
 class Session:
-    """Where this officer is: the indicator on screen and any confirmation awaited."""
+    """Where this officer is: the indicator on screen and any confirmation awaited.
+
+    ``answered`` is the indicator the last message saved (or skipped), so that a /ghichu sent
+    right after an answer goes to it rather than to the next question just put on screen.
+    """
 
     code: str | None = None
     pending: Pending | None = None
+    answered: str | None = None
 
     def to_json(self) -> dict[str, object]:
         p = self.pending
-        return {"code": self.code, "pending": p and {"kind": p.kind, "readings": list(p.readings)}}
+        pending = p and {"kind": p.kind, "readings": list(p.readings), "why": p.why}
+        return {"code": self.code, "pending": pending, "answered": self.answered}
 
     @classmethod
     def from_json(cls, data: Mapping[str, object] | None) -> Session:
@@ -99,12 +117,16 @@ class Session:
             return cls()
         p = data.get("pending")
         pending = (
-            Pending(p["kind"], tuple(p.get("readings", ())))  # type: ignore[index,union-attr,arg-type]
+            Pending(p["kind"], tuple(p.get("readings", ())), str(p.get("why") or ""))  # type: ignore[index,union-attr,arg-type]
             if isinstance(p, dict)
             else None
         )
-        code = data.get("code")
-        return cls(code if isinstance(code, str) else None, pending)
+        code, answered = data.get("code"), data.get("answered")
+        return cls(
+            code if isinstance(code, str) else None,
+            pending,
+            answered if isinstance(answered, str) else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -192,12 +214,15 @@ def offers(state: State, option_id: str) -> bool:
     return _find_option(state, option_id) is not None
 
 
-def prompt(state: State) -> Reply:
+def prompt(state: State, *, hint: bool | None = None) -> Reply:
     """What the officer should be looking at now; re-sent after errors and on resume."""
     report, session = state.report, state.session
     pending = session.pending
     if report.status not in EDITABLE:
-        return Reply(texts.locked(report.status, report.submitted_at), (_review_option(),))
+        return Reply(
+            texts.locked(report.status, report.submitted_at, report.reviewer),
+            (_review_option(),),
+        )
     if pending and pending.kind == "intro":
         return _intro(state)
     if pending and pending.kind == "submit":
@@ -208,24 +233,50 @@ def prompt(state: State) -> Reply:
         return _intro(state)
     ind = report.template.by_code[session.code]
     if pending and pending.kind == "soft":
-        shown = ans.show(ind, _decimal(pending.readings[0]))
-        previous = ans.show(ind, report.previous.get(ind.code))
+        return _soft_prompt(report, ind, pending)
+    if pending and pending.kind == "unclear":
+        return _unclear_prompt(ind, pending)
+    return _question(report, ind, hint=hint)
+
+
+def _soft_prompt(report: Report, ind: Indicator, pending: Pending) -> Reply:
+    shown = ans.show(ind, _decimal(pending.readings[0]))
+    if pending.why.startswith("above:"):
+        whole = report.template.by_code[pending.why.removeprefix("above:")]
+        text = texts.above_usual(
+            ind.full_label, shown, whole.full_label, ans.show(whole, report.value(whole.code))
+        )
+    else:
+        text = texts.far_from_previous(shown, ans.show(ind, report.previous.get(ind.code)))
+    return Reply(
+        f"{ind.code}  {ind.full_label}\n{text}",
+        (
+            Option(f"ok:{ind.code}", texts.confirm_value(shown), "1"),
+            Option(f"re:{ind.code}", texts.RETYPE, "2"),
+        ),
+    )
+
+
+def _unclear_prompt(ind: Indicator, pending: Pending) -> Reply:
+    """Readings spelled out in words, so "5.404" and "5,404" cannot be mistaken on a phone."""
+    readings = [_decimal(r) for r in pending.readings]
+    shown = [ans.show(ind, r) for r in readings]
+    spelled = [spoken(r) for r in readings]
+    if len(readings) == 1:
         return Reply(
-            texts.far_from_previous(shown, previous),
+            f"{ind.code}  {ind.full_label}\n{texts.did_you_mean(shown[0], spelled[0])}",
             (
-                Option(f"ok:{ind.code}", texts.confirm_value(shown), "1"),
+                Option(f"pick:{ind.code}:0", texts.confirm_value(shown[0]), "1"),
                 Option(f"re:{ind.code}", texts.RETYPE, "2"),
             ),
         )
-    if pending and pending.kind == "unclear":
-        shown = [format_number(_decimal(r)) for r in pending.readings]
-        return Reply(
-            texts.ambiguous(shown),
-            tuple(
-                Option(f"pick:{ind.code}:{n}", label, str(n + 1)) for n, label in enumerate(shown)
-            ),
-        )
-    return _question(report, ind)
+    return Reply(
+        f"{ind.code}  {ind.full_label}\n{texts.ambiguous(list(zip(shown, spelled, strict=True)))}",
+        tuple(
+            Option(f"pick:{ind.code}:{n}", texts.reading_option(shown[n], spelled[n]), str(n + 1))
+            for n in range(len(readings))
+        ),
+    )
 
 
 def _intro(state: State) -> Reply:
@@ -236,7 +287,8 @@ def _intro(state: State) -> Reply:
             report.period_label,
             report.deadline,
             report.today,
-            report.answered,
+            report.filled,
+            report.skipped,
             len(report.template.asked),
         )
     ]
@@ -246,7 +298,8 @@ def _intro(state: State) -> Reply:
     return Reply("\n".join(lines), (Option("start", label),))
 
 
-def _question(report: Report, ind: Indicator) -> Reply:
+def _question(report: Report, ind: Indicator, *, hint: bool | None = None) -> Reply:
+    """The question; the input hint once per section (or kind), and again after an error."""
     template = report.template
     asked = template.asked
     index = next(n for n, i in enumerate(asked, 1) if i.code == ind.code)
@@ -254,12 +307,13 @@ def _question(report: Report, ind: Indicator) -> Reply:
     unit = f" ({ind.unit})" if ind.unit and ind.kind is not Kind.CHOICE else ""
     lines = [
         texts.question_header(index, len(asked), f"{section.code}. {section.label}"),
-        f"{ind.code}  {ind.label}{unit}",
+        f"{ind.code}  {ind.full_label}{unit}",
     ]
     previous = report.previous.get(ind.code)
-    if previous is not None:
-        lines.append(texts.previous_line(ans.show(ind, previous)))
     current = report.answers.get(ind.code, Answer())
+    offers_previous = ind.carry_over and current.value is None
+    if previous is not None and not offers_previous:  # the button says it otherwise
+        lines.append(texts.previous_line(ans.show(ind, previous)))
     if current.value is not None:
         lines.append(texts.current_line(ans.show(ind, current.value)))
     elif current.skipped:
@@ -268,7 +322,8 @@ def _question(report: Report, ind: Indicator) -> Reply:
         lines.append(texts.note_line(current.note))
     if ind.hint:
         lines.append(f"💡 {ind.hint}")
-    lines.append(texts.INPUT_HINTS[ind.kind.value])
+    if hint if hint is not None else _starts_a_kind(asked, index - 1):
+        lines.append(texts.INPUT_HINTS[ind.kind.value])
 
     options: list[Option] = [
         Option(f"set:{ind.code}:{c.code}", f"{c.code} = {c.label}", str(c.code))
@@ -284,9 +339,17 @@ def _question(report: Report, ind: Indicator) -> Reply:
     return Reply("\n".join(lines), tuple(options), asks=True)
 
 
+def _starts_a_kind(asked: tuple[Indicator, ...], position: int) -> bool:
+    """The first question of its section, or the first of its kind after another kind."""
+    if position == 0:
+        return True
+    before, this = asked[position - 1], asked[position]
+    return before.section != this.section or before.kind is not this.kind
+
+
 def _done_prompt(report: Report) -> Reply:
     return Reply(
-        texts.all_answered(len(report.template.asked)),
+        texts.all_answered(report.filled, report.skipped, len(report.template.asked)),
         (Option("nop", texts.SUBMIT, "1"), _review_option("2")),
     )
 
@@ -301,16 +364,20 @@ def _submit_prompt(report: Report) -> Reply:
         texts.submit_question(
             report.period_label,
             report.unit_name,
-            report.answered,
+            report.filled,
+            report.skipped,
             len(report.template.asked),
             missing,
+            report.reviewer,
         ),
         (Option("submit", texts.CONFIRM_SUBMIT, "1"), Option("cancel", texts.CANCEL, "2")),
     )
 
 
-def _with_prompt(state: State, message: str) -> Reply:
-    p = prompt(state)
+def _with_prompt(state: State, message: str, *, hint: bool | None = None) -> Reply:
+    """A message, then the question still open (its text and its choices), so the officer
+    never has to scroll back to see what is being asked."""
+    p = prompt(state, hint=hint)
     return Reply(f"{message}\n\n{p.text}", p.options, p.asks)
 
 
@@ -403,21 +470,49 @@ def _typed(state: State, typed: str) -> tuple[State, list[Reply]]:
         new = replace(state, session=Session(code))
         return new, [prompt(new)]
     ind = report.template.by_code[session.code]
+    if ans.fold(typed) in BACK_WORDS:  # "quay lại" where no button offers it: the first question
+        return _back(state, ind.code)
     reading = ans.read(ind, typed)
     if isinstance(reading, ans.Rejected):
         fresh = replace(state, session=Session(ind.code))
-        return fresh, [_with_options(fresh, reading.message)]
+        return fresh, [_with_prompt(fresh, reading.message, hint=False)]  # it says what to type
     if isinstance(reading, ans.Unclear):
-        pending = Pending("unclear", tuple(ans.plain(r) for r in reading.readings))
-        new = replace(state, session=Session(ind.code, pending))
-        return new, [prompt(new)]
-    return _save(replace(state, session=Session(ind.code)), ind, reading.value, [])
+        return _ask_reading(state, ind, reading.readings)
+    value, other = reading.value, reading.alternative
+    if other is not None and isinstance(value, Decimal) and _doubtful(report, ind, value, other):
+        return _ask_reading(state, ind, (value, other))
+    return _save(replace(state, session=Session(ind.code)), ind, value, [])
 
 
-def _with_options(state: State, message: str) -> Reply:
-    """An error keeps the question's buttons so the officer can still skip or go back."""
-    p = prompt(state)
-    return Reply(message, p.options, p.asks)
+BACK_WORDS = frozenset({ans.fold(texts.BACK), "quay lai", "lui", "lui lai", "tro lai"})
+
+
+def _ask_reading(
+    state: State, ind: Indicator, readings: tuple[Decimal, ...]
+) -> tuple[State, list[Reply]]:
+    pending = Pending("unclear", tuple(ans.plain(r) for r in readings))
+    new = replace(state, session=Session(ind.code, pending))
+    return new, [prompt(new)]
+
+
+def _doubtful(report: Report, ind: Indicator, value: Decimal, other: Decimal) -> bool:
+    """Whether "5.404" read as 5.404 thousand is the doubtful reading, and so worth a question.
+
+    Read the Vietnamese way unless that breaks a rule the other reading keeps, or last period's
+    figure is close to the other reading and far from this one.
+    """
+    values = report.values()
+    template = report.template
+    if rules.violation(template, ind.code, value, values) and not rules.violation(
+        template, ind.code, other, values
+    ):
+        return True
+    previous = report.previous.get(ind.code)
+    return (
+        isinstance(previous, Decimal)
+        and rules.far_from_previous(ind, value, previous)
+        and not rules.far_from_previous(ind, other, previous)
+    )
 
 
 # --- saving
@@ -436,10 +531,12 @@ def _save(
     problem = rules.violation(report.template, ind.code, value, report.values())
     if problem:
         fresh = replace(state, session=Session(ind.code))
-        return fresh, [_with_options(fresh, problem)]
-    if check_soft and rules.far_from_previous(ind, value, report.previous.get(ind.code)):
+        return fresh, [_with_prompt(fresh, problem, hint=False)]
+    why = _soft_reason(report, ind, value) if check_soft else None
+    if why is not None:
         assert isinstance(value, Decimal)
-        new = replace(state, session=Session(ind.code, Pending("soft", (ans.plain(value),))))
+        pending = Pending("soft", (ans.plain(value),), why)
+        new = replace(state, session=Session(ind.code, pending))
         return new, [prompt(new)]
     old = report.answers.get(ind.code, Answer())
     updated = _with_answer(report, ind.code, replace(old, value=value, skipped=False))
@@ -449,6 +546,19 @@ def _save(
         ind.code,
         [*lines, texts.saved(ind.code, ans.show(ind, value)), *announcements],
     )
+
+
+def _soft_reason(report: Report, ind: Indicator, value: Value) -> str | None:
+    """Why a figure is worth confirming (once, never blocking), or None."""
+    if not isinstance(value, Decimal):
+        return None
+    if rules.far_from_previous(ind, value, report.previous.get(ind.code)):
+        return "previous"
+    for whole in ind.soft_at_most:
+        other = report.value(whole)
+        if isinstance(other, Decimal) and value > other:
+            return f"above:{whole}"
+    return None
 
 
 def _skip(state: State, ind: Indicator) -> tuple[State, list[Reply]]:
@@ -509,8 +619,9 @@ def _leaf_refs(template: Template, code: str) -> set[str]:
 
 # --- moving
 def _advance(state: State, after: str, lines: list[str]) -> tuple[State, list[Reply]]:
+    """On to the next open question; ``after`` was just answered (a note may follow for it)."""
     code = _next_code(state.report, after)
-    new = replace(state, session=Session(code))
+    new = replace(state, session=Session(code, answered=after))
     p = prompt(new)
     text = "\n".join([*lines, "", p.text]) if lines else p.text
     return new, [Reply(text, p.options, p.asks)]
@@ -552,7 +663,7 @@ def _command(state: State, command: Command, now: datetime) -> tuple[State, list
     if name == "xuat":
         return state, [Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)]
     if name in ("trogiup", "help"):
-        return state, [Reply(texts.HELP)]
+        return state, [_with_prompt(state, texts.HELP)]
     if name == "xem":
         return state, _review(report, args)
     if name == "sua":
@@ -564,7 +675,7 @@ def _command(state: State, command: Command, now: datetime) -> tuple[State, list
             return state, [prompt(state)]
         new = replace(state, session=Session(session.code, Pending("submit")))
         return new, [prompt(new)]
-    return state, [Reply(texts.unknown_command(name))]
+    return state, [_with_prompt(state, texts.unknown_command(name))]
 
 
 def _jump(state: State, args: str) -> tuple[State, list[Reply]]:
@@ -600,26 +711,38 @@ def _order(template: Template):
 
 
 def _note(state: State, args: str) -> tuple[State, list[Reply]]:
+    """/ghichu [mã] <nội dung>, or "-" to remove: for the indicator named, else the one just
+    answered, else the one on screen; the reply names which, and the open question follows."""
     report, session = state.report, state.session
     if not _editable(report):
         return state, [prompt(state)]
-    if session.code is None:
+    template = report.template
+    head, _, rest = args.strip().partition(" ")
+    named = template.by_code.get(head.upper().rstrip("."))
+    code = named.code if named is not None else session.answered or session.code
+    note = " ".join((rest if named is not None else args).split())
+    if code is None:
         return state, [Reply(texts.GHICHU_NO_QUESTION)]
-    note = " ".join(args.split())
+    ind = template.by_code[code]
     if not note:
-        return state, [_with_options(state, texts.GHICHU_USAGE)]
+        return state, [_with_prompt(state, texts.GHICHU_USAGE)]
+    if ind.kind is Kind.GROUP:
+        return state, [_with_prompt(state, texts.note_on_group(ind.code))]
     if len(note) > NOTE_LIMIT:
-        return state, [_with_options(state, texts.note_too_long(len(note), NOTE_LIMIT))]
-    old = report.answers.get(session.code, Answer())
+        return state, [_with_prompt(state, texts.note_too_long(len(note), NOTE_LIMIT))]
+    old = report.answers.get(code, Answer())
     if note == "-":
-        updated, message = replace(old, note=None), texts.note_removed(session.code)
+        if old.note is None:
+            return state, [_with_prompt(state, texts.no_note(code, ind.full_label))]
+        updated, message = replace(old, note=None), texts.note_removed(code, ind.full_label)
     else:
-        updated, message = replace(old, note=note), texts.note_saved(session.code, note)
-    new = replace(state, report=replace(report, answers={**report.answers, session.code: updated}))
-    return new, [_with_options(new, message)]
+        updated, message = replace(old, note=note), texts.note_saved(code, ind.full_label, note)
+    new = replace(state, report=replace(report, answers={**report.answers, code: updated}))
+    return new, [_with_prompt(new, message)]
 
 
 def _review(report: Report, args: str) -> list[Reply]:
+    """/xem: a header, what is missing first, then one short line per indicator by section."""
     template = report.template
     wanted = args.strip().upper().rstrip(".")
     sections = template.sections
@@ -628,10 +751,23 @@ def _review(report: Report, args: str) -> list[Reply]:
         if not sections:
             codes = ", ".join(s.code for s in template.sections)
             return [Reply(texts.review_unknown_section(args.strip(), codes))]
-    replies: list[Reply] = []
+    missing = [
+        code for code in report.missing() if any(code.startswith(f"{s.code}.") for s in sections)
+    ]
+    head = [
+        texts.review_header(
+            report.unit_name,
+            report.period_label,
+            report.filled,
+            report.skipped,
+            len(template.asked),
+        )
+    ]
+    head.append(texts.review_missing(missing) if missing else texts.REVIEW_COMPLETE)
+    replies = [Reply("\n".join(head))]
     for section in sections:
         inds = [i for i in template.indicators if i.section == section.code]
-        asked = [i for i in inds if i.kind.is_asked]
+        asked = [i for i in inds if i.kind.is_asked and i.ask]
         done = sum(1 for i in asked if report.answers.get(i.code, Answer()).done)
         lines = [texts.review_section(f"{section.code}. {section.label}", done, len(asked))]
         for ind in inds:
@@ -639,26 +775,37 @@ def _review(report: Report, args: str) -> list[Reply]:
                 lines.append(f"{ind.code} {_short(ind.label)}")
                 continue
             a = report.answers.get(ind.code, Answer())
-            if a.value is not None:
-                shown = ans.show(ind, a.value)
-            elif ind.kind is Kind.RATIO_COMPUTED:
-                shown = texts.EMPTY_RATIO
-            else:
-                shown = texts.SKIPPED if a.skipped else texts.MISSING
             note = f" ({a.note})" if a.note else ""
-            lines.append(f"{ind.code} {_short(ind.label)}: {shown}{note}")
+            lines.append(f"{ind.code} {_short(ind.label)}: {_shown(report, ind, a)}{note}")
         replies.append(Reply("\n".join(lines)))
-    missing = report.missing()
-    footer = texts.review_missing(missing) if missing else texts.REVIEW_COMPLETE
     options: tuple[Option, ...] = ()
     if _editable(report):
         options = (Option("start", texts.CONTINUE), Option("nop", texts.SUBMIT))
-    replies.append(Reply(footer, options))
+    replies.append(Reply(texts.REVIEW_FOOTER, options))
     return replies
 
 
-def _short(label: str, limit: int = 60) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def _shown(report: Report, ind: Indicator, answer: Answer) -> str:
+    if answer.value is not None:
+        return ans.show(ind, answer.value)
+    if ind.kind is Kind.RATIO_COMPUTED:
+        parts = _leaf_refs(report.template, ind.code)
+        if all(isinstance(report.value(p), Decimal) for p in parts):
+            return texts.EMPTY_RATIO  # every part is there: the denominator is 0
+        return texts.RATIO_INCOMPLETE
+    if not ind.ask:
+        return texts.NOT_ASKED
+    return texts.SKIPPED if answer.skipped else texts.MISSING
+
+
+def _short(label: str, limit: int = 42) -> str:
+    """At most ``limit`` characters, cut between words, never inside one."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:(") + "…"
 
 
 def _submit(state: State, now: datetime) -> tuple[State, list[Reply]]:

@@ -55,11 +55,11 @@ def violation(
         other = known.get(whole)
         if isinstance(other, Decimal) and value > other:
             w = template.by_code[whole]
-            return texts.not_above(ind.label, fig(code), w.label, fig(whole))
+            return texts.not_above(ind.full_label, fig(code), w.full_label, fig(whole))
     for part in _wholes_of(template).get(code, ()):
         other = known.get(part.code)
         if isinstance(other, Decimal) and other > value:
-            return texts.not_below(ind.label, fig(code), part.label, fig(part.code))
+            return texts.not_below(ind.full_label, fig(code), part.full_label, fig(part.code))
     for total in (*((ind,) if ind.sum_of else ()), *_totals_of(template).get(code, ())):
         problem = _sum_problem(template, total, known, fig)
         if problem:
@@ -79,9 +79,9 @@ def _sum_problem(
     listing = " + ".join(fig(p) for p, v in parts if isinstance(v, Decimal))
     sum_text = show(total, parts_sum, with_unit=False)
     if parts_sum > total_value:
-        return texts.sum_exceeded(total.label, fig(total.code), listing, sum_text)
+        return texts.sum_exceeded(total.full_label, fig(total.code), listing, sum_text)
     if len(numbers) == len(parts) and parts_sum != total_value:
-        return texts.sum_mismatch(total.label, fig(total.code), listing, sum_text)
+        return texts.sum_mismatch(total.full_label, fig(total.code), listing, sum_text)
     return None
 
 

@@ -41,7 +41,7 @@ def registered(unit_name: str, role: str) -> str:
 
 
 NOT_REGISTERED = (
-    "Bạn chưa được đăng ký. Hãy xin mã mời từ Phòng Nội vụ (hoặc người quản trị) rồi gõ\n"
+    "Anh/chị chưa được đăng ký. Hãy xin mã mời từ Phòng Nội vụ (hoặc người quản trị) rồi gõ\n"
     "/start MÃ-MỜI\nví dụ: /start CCHC-7KQ2XH"
 )
 INVITE_UNKNOWN = "✗ Mã mời không đúng. Kiểm tra lại mã (ví dụ CCHC-7KQ2XH) hoặc xin mã mới."
@@ -59,7 +59,9 @@ def invite_paused(until: str, *, just_now: bool) -> str:
     )
 
 
-NO_OPEN_ROUND = "Hiện chưa có kỳ báo cáo nào đang mở cho đơn vị của bạn. Bot sẽ báo khi có kỳ mới."
+NO_OPEN_ROUND = (
+    "Hiện chưa có kỳ báo cáo nào đang mở cho đơn vị của anh/chị. Bot sẽ báo khi có kỳ mới."
+)
 REVIEWER_HELP = (
     "Lệnh dành cho người duyệt:\n"
     "/tinhhinh — tình hình nộp báo cáo của các đơn vị\n"
@@ -70,7 +72,9 @@ REVIEWER_HELP = (
     "/nhac — nhắc ngay các đơn vị chưa nộp\n"
     "/trogiup — xem hướng dẫn này"
 )
-SORRY = "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; bạn thử lại sau ít phút."
+SORRY = (
+    "Xin lỗi, bot gặp lỗi khi trả lời. Số liệu đã lưu không bị mất; anh/chị thử lại sau ít phút."
+)
 
 
 # --- report intro and status
@@ -93,13 +97,25 @@ def time_left(deadline: date, today: date) -> str:
     return f"đã quá hạn {-days} ngày"
 
 
+def progress(filled: int, skipped: int, total: int) -> str:
+    """Answered and skipped apart: "đủ 53/53" must never be said when eight are empty."""
+    text = f"Đã trả lời {filled}/{total} câu"
+    return f"{text}, bỏ qua {skipped}" if skipped else text
+
+
 def intro(
-    unit: str, period: str, deadline: date, today: date | None, answered: int, total: int
+    unit: str,
+    period: str,
+    deadline: date,
+    today: date | None,
+    filled: int,
+    skipped: int,
+    total: int,
 ) -> str:
     left = f" ({time_left(deadline, today)})" if today else ""
     return (
         f"{unit} — báo cáo CCHC {period}\n"
-        f"Hạn nộp {day(deadline)}{left}. Đã trả lời {answered}/{total} câu."
+        f"Hạn nộp {day(deadline)}{left}. {progress(filled, skipped, total)}."
     )
 
 
@@ -108,14 +124,20 @@ def returned(note: str | None) -> str:
     return f"↩ Báo cáo đã bị trả lại để sửa.{reason}"
 
 
-def locked(status: str, at: datetime | None) -> str:
+def locked(status: str, at: datetime | None, reviewer: str | None = None) -> str:
     if status == "approved":
         return "Báo cáo đã được duyệt, không sửa được nữa."
     when = f" lúc {moment(at)}" if at else ""
     return (
-        f"Báo cáo đã nộp{when}. Muốn sửa, hãy đề nghị người duyệt trả lại báo cáo.\n"
-        "Gõ /xem để xem lại số liệu đã nộp."
+        f"Báo cáo đã nộp{when}. Muốn sửa, hãy đề nghị {reviewer or 'người duyệt'} trả lại báo "
+        "cáo.\nGõ /xem để xem lại số liệu đã nộp."
     )
+
+
+def reviewer_of(unit: str, names: list[str]) -> str:
+    """Who returns a report: "người duyệt của Huyện Sơn Hà (Nguyễn Văn Chi)"."""
+    people = f" ({', '.join(names)})" if names else ""
+    return f"người duyệt của {unit}{people}"
 
 
 # --- questions
@@ -137,7 +159,7 @@ def note_line(note: str) -> str:
 
 SKIPPED = "(bỏ qua)"
 MISSING = "— chưa nhập"
-EMPTY_RATIO = "để trống"
+EMPTY_RATIO = "để trống (mẫu số bằng 0)"
 
 INPUT_HINTS = {
     "count": "Nhập số nguyên, ví dụ 8.803 hoặc 0.",
@@ -165,8 +187,19 @@ def ratio_empty(code: str, label: str) -> str:
     return f"→ {code} {label}: để trống (mẫu số bằng 0)"
 
 
-# Invalid numbers: say what to type.
-NOT_A_NUMBER = "✗ Chưa hiểu số liệu này. Hãy nhập một số, ví dụ 8.803 hoặc 99,37."
+# Invalid numbers: say what to type, with an example of the kind asked.
+EXAMPLES = {
+    "count": "1.234 hoặc 0",
+    "amount": "4.318,9 hoặc 0",
+    "ratio_entered": "99,37",
+}
+
+
+def not_a_number(kind: str) -> str:
+    example = EXAMPLES.get(kind, "1.234")
+    return f"✗ Chưa hiểu số liệu này. Hãy nhập một số, ví dụ {example}."
+
+
 EMPTY_ANSWER = "✗ Chưa có số liệu. Hãy nhập một số, hoặc chọn Bỏ qua."
 NEGATIVE = "✗ Số liệu không được âm. Hãy nhập số từ 0 trở lên."
 TOO_LARGE = "✗ Số quá lớn, có lẽ gõ nhầm. Kiểm tra lại và nhập lại."
@@ -174,7 +207,7 @@ TOO_PRECISE = "✗ Quá nhiều chữ số thập phân. Nhập tối đa 6 ch�
 
 
 def not_whole(unit: str) -> str:
-    unit_text = unit.lower() if unit else "số lượng"
+    unit_text = lower_first(unit) if unit else "số lượng"
     return (
         f"✗ Số {unit_text} phải là số nguyên. Dấu phẩy là dấu thập phân: "
         "một nghìn hai trăm ba mươi tư viết là 1.234 hoặc 1234."
@@ -182,11 +215,10 @@ def not_whole(unit: str) -> str:
 
 
 def ratio_out_of_range(value: str) -> str:
-    return f"✗ Tỷ lệ phải từ 0 đến 100 (bạn nhập {value}). Nhập lại, ví dụ 99,37."
+    return f"✗ Tỷ lệ phải từ 0 đến 100 (anh/chị nhập {value}). Nhập lại, ví dụ 99,37."
 
 
-def bad_choice(options: str) -> str:
-    return f"✗ Chọn một trong các mã: {options}."
+BAD_CHOICE = "✗ Chưa đúng mã. Chọn một trong các mã dưới đây."
 
 
 TEXT_TOO_LONG = "✗ Nội dung quá dài (tối đa 1.000 ký tự). Hãy viết ngắn gọn hơn."
@@ -227,11 +259,17 @@ def late_text(typed: str) -> str:
     )
 
 
-def ambiguous(readings: list[str]) -> str:
-    return (
-        f"Số vừa nhập có thể hiểu là {' hoặc '.join(readings)} "
-        "(dấu chấm ngăn nghìn, dấu phẩy ngăn thập phân). Bạn muốn nhập số nào?"
-    )
+def ambiguous(readings: list[tuple[str, str]]) -> str:
+    lines = [f"{n}. {shown} ({words})" for n, (shown, words) in enumerate(readings, 1)]
+    return "Số vừa nhập có thể hiểu theo hai cách. Anh/chị muốn nhập số nào?\n" + "\n".join(lines)
+
+
+def reading_option(shown: str, words: str) -> str:
+    return f"{shown} ({words})"
+
+
+def did_you_mean(shown: str, words: str) -> str:
+    return f"Có phải anh/chị muốn nhập {shown} ({words})?"
 
 
 # Hard rules: name both figures.
@@ -266,6 +304,13 @@ def far_from_previous(value: str, previous: str) -> str:
     return f"⚠ {value} khác xa kỳ trước ({previous}). Số liệu này có đúng không?"
 
 
+def above_usual(part: str, part_value: str, whole: str, whole_value: str) -> str:
+    return (
+        f"⚠ {part} ({part_value}) lớn hơn {lower_first(whole)} ({whole_value}). Việc này có "
+        "thể xảy ra; số liệu có đúng không?"
+    )
+
+
 # --- navigation and commands
 FIRST_QUESTION = "Đây là câu đầu tiên."
 STALE_CHOICE = "Nút này thuộc câu hỏi cũ. Câu đang nhập:"
@@ -282,12 +327,26 @@ def computed_not_asked(code: str, label: str, parts: str) -> str:
     return f"{code} {label} được tính tự động từ {parts}. Hãy sửa các số liệu đó:"
 
 
-GHICHU_USAGE = "Gõ /ghichu kèm nội dung để ghi chú cho câu đang nhập, ví dụ: /ghichu VHXH, TP-HT"
-GHICHU_NO_QUESTION = "Chưa có câu đang nhập. Gõ /sua <mã> để chọn chỉ tiêu rồi ghi chú."
+GHICHU_USAGE = (
+    "Gõ /ghichu kèm nội dung để ghi chú cho câu vừa trả lời (hoặc câu đang hỏi), ví dụ: "
+    "/ghichu VHXH, TP-HT. Ghi cho một chỉ tiêu khác: /ghichu III.2.3 nội dung. "
+    "Xóa ghi chú: /ghichu - (hoặc /ghichu III.2.3 -)."
+)
+GHICHU_NO_QUESTION = "Chưa có câu đang nhập. Gõ /ghichu <mã> <nội dung>, ví dụ /ghichu III.2.3 …"
 
 
-def note_saved(code: str, note: str) -> str:
-    return f"✓ Đã ghi chú cho {code}: {note}"
+def note_saved(code: str, label: str, note: str) -> str:
+    return f"✓ Đã ghi chú cho {code} {label}: {note}"
+
+
+def no_note(code: str, label: str) -> str:
+    return f"{code} {label} chưa có ghi chú nào để xóa."
+
+
+def note_on_group(code: str) -> str:
+    return (
+        f"✗ {code} là tên nhóm, không có số liệu để ghi chú. Hãy ghi cho một chỉ tiêu trong nhóm."
+    )
 
 
 def note_too_long(length: int, limit: int) -> str:
@@ -300,43 +359,62 @@ def note_too_long(length: int, limit: int) -> str:
     )
 
 
-def note_removed(code: str) -> str:
-    return f"✓ Đã xóa ghi chú của {code}."
+def note_removed(code: str, label: str) -> str:
+    return f"✓ Đã xóa ghi chú của {code} {label}."
 
 
-def all_answered(total: int) -> str:
-    return f"✓ Đã trả lời đủ {total}/{total} câu. Gõ /xem để rà soát, /nop để nộp báo cáo."
+def all_answered(filled: int, skipped: int, total: int) -> str:
+    if skipped:
+        head = f"✓ Đã đi hết {total} câu: trả lời {filled}, bỏ qua {skipped}."
+    else:
+        head = f"✓ Đã trả lời đủ {total}/{total} câu."
+    return f"{head} Gõ /xem để rà soát, /nop để nộp báo cáo."
 
 
 def review_section(label: str, answered: int, total: int) -> str:
     return f"【{label}】 {answered}/{total}"
 
 
+def review_header(unit: str, period: str, filled: int, skipped: int, total: int) -> str:
+    return f"{unit} · {period}\n{progress(filled, skipped, total)}."
+
+
 def review_missing(codes: list[str]) -> str:
     shown = ", ".join(codes[:15]) + (" …" if len(codes) > 15 else "")
-    return f"Còn {len(codes)} câu chưa nhập: {shown}\nGõ /sua <mã> để nhập."
+    return f"Còn {len(codes)} câu chưa nhập: {shown}. Gõ /sua <mã> để nhập."
 
 
-REVIEW_COMPLETE = "✓ Đã nhập đủ tất cả các câu."
+REVIEW_COMPLETE = "✓ Không còn câu nào chưa nhập."
+REVIEW_FOOTER = "Gõ /sua <mã> để sửa một chỉ tiêu, /xem <mục> để xem một mục (ví dụ /xem III)."
+RATIO_INCOMPLETE = "chưa đủ số liệu"
+NOT_ASKED = "không áp dụng cho cấp xã"
 
 
 def review_unknown_section(code: str, sections: str) -> str:
     return f"✗ Không có mục “{code}”. Các mục: {sections}."
 
 
-def submit_question(period: str, unit: str, answered: int, total: int, missing: list[str]) -> str:
-    text = f"Nộp báo cáo {period} của {unit}? Đã trả lời {answered}/{total} câu."
+def submit_question(
+    period: str,
+    unit: str,
+    filled: int,
+    skipped: int,
+    total: int,
+    missing: list[str],
+    reviewer: str | None = None,
+) -> str:
+    text = f"Nộp báo cáo {period} của {unit}? {progress(filled, skipped, total)}."
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
         text += f"\nCòn {len(missing)} câu chưa nhập sẽ để trống: {shown}"
-    return text + "\nSau khi nộp, muốn sửa phải đề nghị người duyệt trả lại."
+    return text + f"\nSau khi nộp, muốn sửa phải đề nghị {reviewer or 'người duyệt'} trả lại."
 
 
 def submitted(period: str, at: datetime) -> str:
-    return f"✓ Đã nộp báo cáo {period} lúc {moment(at)}. Cảm ơn bạn!"
+    return f"✓ Đã nộp báo cáo {period} lúc {moment(at)}. Cảm ơn anh/chị!"
 
 
-SUBMIT_CANCELLED = "Chưa nộp. Bạn có thể tiếp tục sửa số liệu."
+SUBMIT_CANCELLED = "Chưa nộp. Anh/chị có thể tiếp tục sửa số liệu."
 APPENDIX_CAPTION = "📎 Phụ lục thống kê số liệu CCHC của đơn vị (tệp Excel)."
 COMPILED_CAPTION = "📎 Bảng tổng hợp số liệu CCHC các đơn vị (tệp Excel)."
 
@@ -345,7 +423,8 @@ HELP = (
     "/baocao — bắt đầu hoặc tiếp tục nhập báo cáo\n"
     "/xem — xem lại số liệu theo từng mục và những câu còn thiếu (/xem III để xem một mục)\n"
     "/sua <mã> — chuyển đến một chỉ tiêu, ví dụ /sua III.2.3\n"
-    "/ghichu <nội dung> — ghi chú cho câu đang nhập\n"
+    "/ghichu <nội dung> — ghi chú cho câu vừa trả lời; /ghichu III.2.3 <nội dung> cho một "
+    "chỉ tiêu; /ghichu - để xóa\n"
     "/nop — nộp báo cáo (có bước xác nhận)\n"
     "/xuat — nhận phụ lục số liệu (tệp Excel)\n"
     "/trogiup — xem hướng dẫn này\n"
@@ -398,7 +477,7 @@ CONSOLE_BYE = "Tạm biệt. Số liệu đã được lưu; chạy lại để 
 def demo_welcome(unit: str, user: str) -> str:
     return (
         "══ CCHC Bot — bản chạy thử (console) ══\n"
-        f"Bạn đang đăng nhập là “{user}”, cán bộ CCHC của {unit}.\n"
+        f"Anh/chị đang đăng nhập là “{user}”, cán bộ CCHC của {unit}.\n"
         "Gõ số liệu rồi Enter để trả lời từng câu, theo kiểu Việt Nam: 8.803 hoặc 99,37.\n"
         "Gõ “bỏ qua”, “quay lại”, hoặc số của lựa chọn. Lệnh: /xem, /sua III.2.3, /ghichu …, "
         "/nop, /trogiup. Gõ /thoat để thoát (số liệu đã lưu, lần sau chạy lại sẽ tiếp tục)."
@@ -442,11 +521,11 @@ def overview_line(code: str, name: str, state: str) -> str:
 
 
 OVERVIEW_FOOTER = "Gõ /tralai <mã> <lý do> để trả lại, /duyet <mã> để duyệt."
-NO_ROUND_FOR_REVIEW = "Hiện không có kỳ báo cáo nào đang mở cho các đơn vị bạn phụ trách."
+NO_ROUND_FOR_REVIEW = "Hiện không có kỳ báo cáo nào đang mở cho các đơn vị anh/chị phụ trách."
 
 
 def no_round_for_period(period: str) -> str:
-    return f"✗ Không có kỳ báo cáo {period} cho các đơn vị bạn phụ trách."
+    return f"✗ Không có kỳ báo cáo {period} cho các đơn vị anh/chị phụ trách."
 
 
 def file_saved(path: str) -> str:
@@ -458,7 +537,7 @@ DUYET_USAGE = "Gõ /duyet <mã đơn vị>, ví dụ: /duyet SONTRUNG"
 
 
 def unit_out_of_scope(code: str) -> str:
-    return f"✗ Không có đơn vị “{code}” trong phạm vi bạn phụ trách. Gõ /tinhhinh để xem mã."
+    return f"✗ Không có đơn vị “{code}” trong phạm vi anh/chị phụ trách. Gõ /tinhhinh để xem mã."
 
 
 def not_submitted_yet(unit: str) -> str:
@@ -485,7 +564,7 @@ def notice_returned(period: str, unit: str, reason: str) -> str:
 
 
 def notice_approved(period: str, unit: str) -> str:
-    return f"✓ Báo cáo {period} của {unit} đã được duyệt. Cảm ơn bạn!"
+    return f"✓ Báo cáo {period} của {unit} đã được duyệt. Cảm ơn anh/chị!"
 
 
 def notice_submitted(unit: str, code: str, period: str, at: datetime, late: bool) -> str:
@@ -557,7 +636,7 @@ def reminded_now(people: int, units: int) -> str:
 
 
 NOTHING_TO_REMIND = "Tất cả đơn vị đã nộp báo cáo; không cần nhắc."
-ALREADY_REMINDED = "Bạn vừa nhắc các đơn vị này trong giờ này; mỗi giờ chỉ nhắc một lần."
+ALREADY_REMINDED = "Anh/chị vừa nhắc các đơn vị này trong giờ này; mỗi giờ chỉ nhắc một lần."
 
 
 # --- Zalo and download links -------------------------------------------------------------------
@@ -568,7 +647,7 @@ ZALO_TEXT_ONLY = (
 
 def download_link(url: str, hours: float) -> str:
     lifetime = f"{hours:g} giờ".replace(".", ",")
-    return f"📎 Tải tệp tại: {url}\n(Liên kết dành riêng cho bạn, dùng được trong {lifetime}.)"
+    return f"📎 Tải tệp tại: {url}\n(Liên kết dành riêng cho anh/chị, dùng được trong {lifetime}.)"
 
 
 DOWNLOADS_OFF = (
@@ -577,7 +656,7 @@ DOWNLOADS_OFF = (
 )
 DOWNLOAD_EXPIRED = "Liên kết tải tệp đã hết hạn. Gõ /xuat trong Zalo để nhận liên kết mới."
 DOWNLOAD_FORGED = "Liên kết tải tệp không hợp lệ. Gõ /xuat trong Zalo để nhận liên kết đúng."
-DOWNLOAD_FAILED = "Không tạo được tệp lúc này. Bạn thử lại sau ít phút."
+DOWNLOAD_FAILED = "Không tạo được tệp lúc này. Anh/chị thử lại sau ít phút."
 DOWNLOAD_NOT_ALLOWED = (
     "Tài khoản nhận liên kết này không còn quyền xem tệp (vai trò đã thay đổi hoặc bị thu "
     "hồi). Hãy liên hệ Phòng Nội vụ."

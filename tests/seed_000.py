@@ -63,8 +63,6 @@ def officer_lines() -> list[str]:
     lines: list[str] = []
     for ind in XA.asked:
         typed = SON_TRUNG_2024_Q3[ind.code]
-        if ind.code == "I.3.1":
-            lines.append("/ghichu VHXH, TP-HT")
         if ind.code == "I.4.1":
             lines.append("8")  # a slip, corrected with /sua at the end
             continue
@@ -74,6 +72,6 @@ def officer_lines() -> list[str]:
             lines.append("bỏ qua")
         else:
             lines.append(typed)
-        if ind.code == "VI.1.1":
-            lines.append("1")  # "5.404": five thousand four hundred and four, not 5,404
+        if ind.code == "I.3.1":
+            lines.append("/ghichu VHXH, TP-HT")  # right after the answer: a note on it
     return [*lines, "/sua I.4.1", "7", "/xem", "/nop", "1"]

@@ -118,7 +118,7 @@ def test_unregistered_console_user_is_told_how_to_register(database_url):
     store = Store(database_url)
     transcript = Chat(store, "ai-do").run(["5"])
     store.dispose()
-    assert transcript.count("Bạn chưa được đăng ký") == 2
+    assert transcript.count("Anh/chị chưa được đăng ký") == 2
     assert "/start MÃ-MỜI" in transcript
 
 

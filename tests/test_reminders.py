@@ -131,10 +131,10 @@ def test_a_whole_round_reminds_exactly_the_units_that_have_not_submitted(world):
     )
     assert an[2] == (
         "⏰ Nhắc nộp báo cáo CCHC Quý III/2024 của Xã Sơn Trung: hạn nộp 20/09/2024 (còn 3 ngày). "
-        "Đã trả lời 0/53 câu."
+        "Đã trả lời 0/48 câu."
     )
     assert "hạn là hôm nay" in an[4] and "đã quá hạn 2 ngày" in an[6]
-    assert "Đã trả lời 2/53 câu." in inbox.of("binh")[1][1]
+    assert "Đã trả lời 2/48 câu." in inbox.of("binh")[1][1]
     assert all("đã bị trả lại và chưa được nộp lại" in text for _, text in inbox.of("dung"))
     assert len(inbox.of("dung")) == 7
 
@@ -150,10 +150,10 @@ def test_reviewers_get_a_daily_digest_of_their_late_units_after_the_deadline(wor
         "📋 Đơn vị chưa nộp báo cáo Quý III/2024 (hạn 20/09/2024, đã quá hạn 1 ngày): 2"
     )
     assert "• SONTRUNG Xã Sơn Trung: chưa bắt đầu" in digest
-    assert "• SONTHANH Xã Sơn Thành: đang nhập 2/53" in digest
+    assert "• SONTHANH Xã Sơn Thành: đang nhập 2/48" in digest
     assert "SONTHUONG" not in digest
     province = inbox.of("lan")[0][1]
-    assert "• PHOAN Xã Phổ An: trả lại, đang sửa 0/53" in province and "PHOCHAU" not in province
+    assert "• PHOAN Xã Phổ An: trả lại, đang sửa 0/48" in province and "PHOCHAU" not in province
 
 
 def test_nothing_is_sent_in_quiet_hours_and_what_fell_due_goes_out_when_they_end(store):
@@ -283,5 +283,5 @@ def test_nhac_reminds_a_reviewers_unsubmitted_units_now_once_an_hour(world):
     assert sorted(n.external_id for n in outcome.notices) == ["an", "binh"]
     assert outcome.notices[0].reply.options[0].id == "start"
     again = conversations.handle(chi, parse_event("/nhac"))
-    assert again.replies[0].text.startswith("Bạn vừa nhắc các đơn vị này trong giờ này")
+    assert again.replies[0].text.startswith("Anh/chị vừa nhắc các đơn vị này trong giờ này")
     assert again.notices == []

@@ -77,7 +77,7 @@ def test_tinhhinh_lists_units_below_with_their_state(world):
     overview = text(say(conversations, "chi", "/tinhhinh"))
     assert "Tình hình nộp báo cáo Quý III/2024 — Huyện Sơn Hà" in overview
     assert "Hạn nộp 20/09/2024 (còn 10 ngày)." in overview
-    assert "• SONTRUNG Xã Sơn Trung: đang nhập 2/53" in overview
+    assert "• SONTRUNG Xã Sơn Trung: đang nhập 2/48" in overview
     assert "• SONTHANH Xã Sơn Thành: chưa bắt đầu" in overview
     assert "PHOAN" not in overview  # Đức Phổ's communes are not Sơn Hà's reviewer's
 
@@ -122,7 +122,7 @@ def test_return_then_resubmit_then_approve(world):
     assert notice.external_id == "an"
     assert "đã bị trả lại để sửa. Lý do: Số văn bản I.1 chưa đúng" in notice.reply.text
 
-    assert "trả lại, đang sửa 1/53" in text(say(conversations, "chi", "/tinhhinh"))
+    assert "trả lại, đang sửa 1/48" in text(say(conversations, "chi", "/tinhhinh"))
     edited = say(conversations, "an", "/sua I.1", "4")
     assert "✓ Đã lưu I.1: 4 Văn bản" in text(edited)
     resubmitted = say(conversations, "an", "/nop", "Xác nhận nộp")
@@ -138,7 +138,7 @@ def test_return_then_resubmit_then_approve(world):
 
 def test_reviewer_cannot_act_outside_its_units(world):
     conversations, _ = world
-    assert "Không có đơn vị “PHOAN” trong phạm vi bạn phụ trách" in text(
+    assert "Không có đơn vị “PHOAN” trong phạm vi anh/chị phụ trách" in text(
         say(conversations, "chi", "/duyet PHOAN")
     )
 
@@ -169,7 +169,7 @@ def test_two_officers_of_one_commune_see_each_others_answers(world, store):
     conversations.handle(Sender("telegram", "an2", "An 2"), Command("start", code))
     say(conversations, "an", "Bắt đầu", "3")
     second = say(conversations, "an2", "Bắt đầu")
-    assert "Câu 2/53" in text(second)
+    assert "Câu 2/48" in text(second)
     edited = say(conversations, "an2", "/sua I.1", "5")
     assert "✓ Đã lưu I.1: 5 Văn bản" in text(edited)
     assert "Hiện tại: 5 Văn bản" in text(say(conversations, "an", "/sua I.1"))
@@ -188,4 +188,4 @@ def test_redelivered_update_is_not_applied_twice(world, store):
     again = conversations.handle(sender, Text("3"), update_key="7002")
     assert again.repeated and [r.text for r in again.replies] == [r.text for r in first.replies]
     nxt = conversations.handle(sender, Text("37"), update_key="7003")
-    assert "Câu 3/53" in text(nxt)  # had the repeat applied, 37 would have answered I.2.2
+    assert "Câu 3/48" in text(nxt)  # had the repeat applied, 37 would have answered I.2.2

@@ -19,8 +19,8 @@ def test_every_piece_fits_and_nothing_is_lost(text):
 
 
 def test_a_short_reply_is_one_message():
-    assert split_message("Câu 1/53 · I. Công tác chỉ đạo điều hành CCHC") == [
-        "Câu 1/53 · I. Công tác chỉ đạo điều hành CCHC"
+    assert split_message("Câu 1/48 · I. Công tác chỉ đạo điều hành CCHC") == [
+        "Câu 1/48 · I. Công tác chỉ đạo điều hành CCHC"
     ]
 
 

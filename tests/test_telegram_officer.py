@@ -46,12 +46,14 @@ def test_officer_files_the_whole_xa_report_with_buttons_and_numbers(fake, url):
         intro = fake.wait_for_text(OFFICER, "Xã Sơn Trung — báo cáo CCHC Quý III/2024")
         press(fake, OFFICER, intro, "Bắt đầu")
         for index, ind in enumerate(XA.asked, 1):
-            question = fake.wait_for_text(OFFICER, f"Câu {index}/53 · ")
-            assert f"{ind.code}  {ind.label}" in question.text
+            question = fake.wait_for_text(OFFICER, f"Câu {index}/48 · ")
+            assert f"{ind.code}  {ind.full_label}" in question.text
             typed = SON_TRUNG_2024_Q3[ind.code]
             if ind.code == "I.3.1":
-                fake.user_sends(OFFICER, "/ghichu VHXH, TP-HT")
-                fake.wait_for_text(OFFICER, "✓ Đã ghi chú cho I.3.1: VHXH, TP-HT")
+                fake.user_sends(OFFICER, "/ghichu I.3.1 VHXH, TP-HT")  # not I.2.2, just answered
+                fake.wait_for_text(
+                    OFFICER, "✓ Đã ghi chú cho I.3.1 Số ngành, công chức chuyên môn đã kiểm tra:"
+                )
             if ind.code == "III.2.3":
                 fake.user_sends(OFFICER, "800")
                 fake.wait_for_text(OFFICER, "(800) không thể lớn hơn")
@@ -62,10 +64,7 @@ def test_officer_files_the_whole_xa_report_with_buttons_and_numbers(fake, url):
                 press(fake, OFFICER, question, label)
             else:
                 fake.user_sends(OFFICER, typed)
-            if ind.code == "VI.1.1":
-                which = fake.wait_for_text(OFFICER, "5.404 hoặc 5,404")
-                press(fake, OFFICER, which, "5.404")
-        done = fake.wait_for_text(OFFICER, "Đã trả lời đủ 53/53 câu")
+        done = fake.wait_for_text(OFFICER, "✓ Đã đi hết 48 câu: trả lời 42, bỏ qua 6.")
         press(fake, OFFICER, done, texts.SUBMIT)
         confirm = fake.wait_for_text(OFFICER, "Nộp báo cáo Quý III/2024 của Xã Sơn Trung?")
         press(fake, OFFICER, confirm, texts.CONFIRM_SUBMIT)
@@ -78,7 +77,7 @@ def test_officer_files_the_whole_xa_report_with_buttons_and_numbers(fake, url):
         assert [r[3].value for r in sheet.iter_rows() if r[1].value == label] == [99.37]
 
         chat = fake.chat(OFFICER)
-        skipped = next(m for m in chat if m.text.startswith("Câu 1/53") and m.edits)
+        skipped = next(m for m in chat if m.text.startswith("Câu 1/48") and m.edits)
         assert skipped.text.endswith("→ Bỏ qua") and skipped.buttons == []  # edited in place
         assert any("→ III.2.1 Tỷ lệ hồ sơ TTHC" in m.text and "99,37 %" in m.text for m in chat)
 
@@ -102,7 +101,7 @@ def test_unknown_and_used_invites_bind_nothing(fake, url):
         fake.user_sends(OFFICER, "/start CCHC-ZZZZZZ")
         fake.wait_for_text(OFFICER, "Mã mời không đúng")
         fake.user_sends(OFFICER, "xin chào")
-        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+        fake.wait_for_text(OFFICER, "Anh/chị chưa được đăng ký")
         code = invite(url, "SONTRUNG", "officer")
         fake.user_sends(OFFICER, f"/start {code}")
         fake.wait_for_text(OFFICER, "✓ Đã đăng ký")
@@ -117,16 +116,16 @@ def test_unknown_and_used_invites_bind_nothing(fake, url):
 def test_redelivered_update_is_applied_once_and_answered_again(fake, url):
     with RunningBot(settings_for(fake, url)):
         register(fake, url, OFFICER)
-        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/53")
+        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/48")
         press(fake, OFFICER, intro, "Bắt đầu")
-        fake.wait_for_text(OFFICER, "Câu 1/53")
+        fake.wait_for_text(OFFICER, "Câu 1/48")
         update = fake.user_sends(OFFICER, "3")
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
         fake.redeliver(update)
         again = fake.wait_for_text(OFFICER, "✓ Đã lưu I.1: 3 Văn bản")
-        assert "Câu 2/53" in again.text  # the same reply, not "Câu 3/53"
+        assert "Câu 2/48" in again.text  # the same reply, not "Câu 3/48"
         fake.user_sends(OFFICER, "37")
-        fake.wait_for_text(OFFICER, "Câu 3/53")
+        fake.wait_for_text(OFFICER, "Câu 3/48")
     store = Store(url)
     _, _, history = stored_report(store)
     store.dispose()
@@ -140,17 +139,17 @@ def test_restart_mid_report_resumes_and_ignores_a_redelivered_update(fake, url):
     settings = settings_for(fake, url)
     with RunningBot(settings):
         register(fake, url, OFFICER)
-        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/53"), "Bắt đầu")
-        fake.wait_for_text(OFFICER, "Câu 1/53")
+        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/48"), "Bắt đầu")
+        fake.wait_for_text(OFFICER, "Câu 1/48")
         fake.user_sends(OFFICER, "3")
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
         last = fake.user_sends(OFFICER, "37")
-        fake.wait_for_text(OFFICER, "Câu 3/53")
+        fake.wait_for_text(OFFICER, "Câu 3/48")
     with RunningBot(settings):  # a new process on the same database
         fake.redeliver(last)  # Telegram resends what it never saw confirmed
         fake.wait_for_text(OFFICER, "✓ Đã lưu I.2.1: 37 Nhiệm vụ")
         fake.user_sends(OFFICER, "35")
-        reply = fake.wait_for_text(OFFICER, "Câu 4/53")
+        reply = fake.wait_for_text(OFFICER, "Câu 4/48")
         assert "94,59 %" in reply.text
     store = Store(url)
     _, _, history = stored_report(store)
@@ -165,8 +164,8 @@ def test_restart_mid_report_resumes_and_ignores_a_redelivered_update(fake, url):
 def test_a_failed_reply_loses_no_answer_and_the_officer_gets_an_apology(fake, url):
     with RunningBot(settings_for(fake, url)):
         register(fake, url, OFFICER)
-        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/53"), "Bắt đầu")
-        fake.wait_for_text(OFFICER, "Câu 1/53")
+        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/48"), "Bắt đầu")
+        fake.wait_for_text(OFFICER, "Câu 1/48")
         fake.fail_next("sendMessage", status=500, chat_id=OFFICER)
         fake.user_sends(OFFICER, "3")
         fake.wait_for_text(OFFICER, texts.SORRY)
@@ -179,10 +178,10 @@ def test_a_failed_reply_loses_no_answer_and_the_officer_gets_an_apology(fake, ur
 def test_typing_after_a_question_still_works_and_old_buttons_are_refused(fake, url):
     with RunningBot(settings_for(fake, url)):
         register(fake, url, OFFICER)
-        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/53"), "Bắt đầu")
-        first = fake.wait_for_text(OFFICER, "Câu 1/53")
+        press(fake, OFFICER, fake.wait_for_text(OFFICER, "Đã trả lời 0/48"), "Bắt đầu")
+        first = fake.wait_for_text(OFFICER, "Câu 1/48")
         fake.user_sends(OFFICER, "3")
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
         press(fake, OFFICER, first, texts.SKIP)  # the old question's button, still on screen
         fake.wait_for_text(OFFICER, texts.STALE_CHOICE)
     store = Store(url)

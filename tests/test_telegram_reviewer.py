@@ -38,13 +38,13 @@ def test_reviewer_returns_a_report_and_approves_the_resubmission(fake, url):
         fake.wait_for_text(REVIEWER, "• SONTRUNG Xã Sơn Trung: chưa bắt đầu")
 
         join(fake, url, OFFICER, "SONTRUNG", "officer")
-        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/53")
+        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/48")
         fake.user_presses(OFFICER, intro.message_id, intro.data_for(texts.START))
-        fake.wait_for_text(OFFICER, "Câu 1/53")
+        fake.wait_for_text(OFFICER, "Câu 1/48")
         fake.user_sends(OFFICER, "3")
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
         fake.user_sends(REVIEWER, "/tinhhinh")
-        fake.wait_for_text(REVIEWER, "• SONTRUNG Xã Sơn Trung: đang nhập 1/53")
+        fake.wait_for_text(REVIEWER, "• SONTRUNG Xã Sơn Trung: đang nhập 1/48")
 
         fake.user_sends(OFFICER, "/nop")
         confirm = fake.wait_for_text(OFFICER, "Nộp báo cáo Quý III/2024")
@@ -58,7 +58,7 @@ def test_reviewer_returns_a_report_and_approves_the_resubmission(fake, url):
         fake.wait_for_text(REVIEWER, "↩ Đã trả lại báo cáo Quý III/2024 của Xã Sơn Trung")
         told = fake.wait_for_text(OFFICER, "đã bị trả lại để sửa. Lý do: Thiếu số hồ sơ III.2.2")
         fake.user_presses(OFFICER, told.message_id, told.data_for(texts.CONTINUE))
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
         fake.user_sends(OFFICER, "/sua III.2.2")
         fake.wait_for_text(OFFICER, "III.2.2  Tổng số hồ sơ TTHC đã giải quyết xong")
         fake.user_sends(OFFICER, "790")
@@ -81,11 +81,11 @@ def test_reviewer_downloads_the_compiled_workbook_and_one_units_appendix(fake, u
     with RunningBot(settings_for(fake, url)):
         join(fake, url, REVIEWER, "SONHA", "reviewer")
         join(fake, url, OFFICER, "SONTRUNG", "officer")
-        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/53")
+        intro = fake.wait_for_text(OFFICER, "Đã trả lời 0/48")
         fake.user_presses(OFFICER, intro.message_id, intro.data_for(texts.START))
-        fake.wait_for_text(OFFICER, "Câu 1/53")
+        fake.wait_for_text(OFFICER, "Câu 1/48")
         fake.user_sends(OFFICER, "3")
-        fake.wait_for_text(OFFICER, "Câu 2/53")
+        fake.wait_for_text(OFFICER, "Câu 2/48")
 
         fake.user_sends(REVIEWER, "/xuat")
         fake.wait_for(lambda f: f.last(REVIEWER).document is not None)
@@ -98,14 +98,14 @@ def test_reviewer_downloads_the_compiled_workbook_and_one_units_appendix(fake, u
         fake.user_sends(REVIEWER, "/xuat sontrung")
         fake.wait_for(lambda f: f.last(REVIEWER).document[0] == "CCHC_2024-Q3_xa-son-trung.xlsx")
         fake.user_sends(REVIEWER, "/xuat PHOAN")
-        fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi bạn phụ trách")
+        fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi anh/chị phụ trách")
 
 
 def test_reviewer_cannot_touch_another_districts_commune(fake, url):
     with RunningBot(settings_for(fake, url)):
         join(fake, url, REVIEWER, "SONHA", "reviewer")
         fake.user_sends(REVIEWER, "/duyet PHOAN")
-        fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi bạn phụ trách")
+        fake.wait_for_text(REVIEWER, "Không có đơn vị “PHOAN” trong phạm vi anh/chị phụ trách")
 
 
 def test_webhook_mode_accepts_telegram_and_refuses_a_forged_secret(fake, url):
@@ -117,7 +117,7 @@ def test_webhook_mode_accepts_telegram_and_refuses_a_forged_secret(fake, url):
         assert fake.webhook == (webhook, "bi-mat-cua-tinh")
         update = fake.user_sends(OFFICER, "xin chào")
         assert fake.push_webhook(update) == 200
-        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+        fake.wait_for_text(OFFICER, "Anh/chị chưa được đăng ký")
 
         forged = urllib.request.Request(
             webhook,

@@ -88,7 +88,7 @@ def test_a_stranger_is_told_how_to_get_a_code_and_a_used_code_binds_nothing(fake
     code = invite(url, "SONTRUNG", "officer")
     with RunningBot(zalo_settings(fake, url)):
         says(fake, "khach", "xin chào")
-        fake.wait_for_text("khach", "Bạn chưa được đăng ký")
+        fake.wait_for_text("khach", "Anh/chị chưa được đăng ký")
         register_with = says(fake, OFFICER, f"/start {code}")
         assert "✓ Đã đăng ký" in register_with[0].text
         says(fake, "nguoi-khac", f"/start {code}")

@@ -293,7 +293,7 @@ def test_a_429_from_zalo_is_waited_out_and_the_reply_still_arrives(fake, url):
         fake.add_user(OFFICER)
         fake.fail_next("sendMessage", status=429, retry_after=1, times=2, chat_id=OFFICER)
         fake.user_sends(OFFICER, "xin chào")
-        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+        fake.wait_for_text(OFFICER, "Anh/chị chưa được đăng ký")
 
     sends = [c for c in fake.calls if c.method == "sendMessage" and c.chat_id == OFFICER]
     assert [c.status for c in sends] == [429, 429, 200]
@@ -304,7 +304,7 @@ def test_the_bot_keeps_polling_through_zalo_server_errors(fake, url):
     fake.fail_next("getUpdates", status=502, times=2)
     with RunningBot(zalo_settings(fake, url)):
         fake.user_sends(OFFICER, "xin chào")
-        fake.wait_for_text(OFFICER, "Bạn chưa được đăng ký")
+        fake.wait_for_text(OFFICER, "Anh/chị chưa được đăng ký")
 
     polls = [c.status for c in fake.calls if c.method == "getUpdates"]
     assert polls[:2] == [502, 502] and 200 in polls

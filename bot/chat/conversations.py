@@ -317,6 +317,7 @@ class Conversations:
             status_note=submission.status_note,
             submitted_at=submitted_at.astimezone(self.zone) if submitted_at else None,
             today=now.astimezone(self.zone).date(),
+            reviewer=self._reviewer(repo, unit),
         )
         saved = json.loads(repo.load_state(user.id) or "{}")  # type: ignore[arg-type]
         session = (
@@ -327,6 +328,15 @@ class Conversations:
         if session.code is not None and session.code not in by_code:
             session = engine.Session()
         return engine.State(report, session)
+
+    @staticmethod
+    def _reviewer(repo: Repository, unit: Unit) -> str | None:
+        """Who returns this unit's report on request: the unit above, and its reviewers."""
+        if unit.parent_id is None:
+            return None
+        parent = repo.unit(unit.parent_id)
+        names = [u.display_name for u in repo.members(unit.parent_id, Role.REVIEWER)]
+        return texts.reviewer_of(parent.name, [n for n in names if n])
 
     def _store(
         self,

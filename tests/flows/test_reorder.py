@@ -59,7 +59,7 @@ def test_the_undo_of_a_replayed_message_describes_what_it_does_now() -> None:
     result = reorder.replay(wrong, Press("skip:III.2.2"), SID, [typed], NOW)
     [undo] = result.later_undos
     assert set(undo.answers) == {"III.2.3"}
-    assert undo.session == Session("III.2.3")
+    assert undo.session == Session("III.2.3", answered="III.2.2")
 
 
 def test_the_summary_lists_what_changed_against_what_the_officer_saw() -> None:
