@@ -272,10 +272,7 @@ def _unclear_prompt(ind: Indicator, pending: Pending) -> Reply:
         )
     return Reply(
         f"{ind.code}  {ind.full_label}\n{texts.ambiguous(list(zip(shown, spelled, strict=True)))}",
-        tuple(
-            Option(f"pick:{ind.code}:{n}", texts.reading_option(shown[n], spelled[n]), str(n + 1))
-            for n in range(len(readings))
-        ),
+        tuple(Option(f"pick:{ind.code}:{n}", shown[n], str(n + 1)) for n in range(len(readings))),
     )
 
 

@@ -260,12 +260,11 @@ def late_text(typed: str) -> str:
 
 
 def ambiguous(readings: list[tuple[str, str]]) -> str:
-    lines = [f"{n}. {shown} ({words})" for n, (shown, words) in enumerate(readings, 1)]
-    return "Số vừa nhập có thể hiểu theo hai cách. Anh/chị muốn nhập số nào?\n" + "\n".join(lines)
-
-
-def reading_option(shown: str, words: str) -> str:
-    return f"{shown} ({words})"
+    """Each reading spelled out; the buttons (or numbered lines) below only name them."""
+    lines = [f"• {shown}: {words}" for shown, words in readings]
+    return "\n".join(
+        ["Số vừa nhập có thể hiểu theo hai cách:", *lines, "Anh/chị muốn nhập số nào?"]
+    )
 
 
 def did_you_mean(shown: str, words: str) -> str:

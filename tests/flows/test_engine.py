@@ -172,8 +172,12 @@ def test_an_amount_with_a_lone_dot_is_read_the_vietnamese_way():
 def test_a_lone_dot_is_asked_about_when_last_period_was_near_the_other_reading():
     state, text = say(at("VI.1.1", report(previous={"VI.1.1": Decimal("5.2")})), "5.404")
     assert state.report.value("VI.1.1") is None
-    assert "1. 5.404 Triệu đồng (năm nghìn bốn trăm lẻ bốn)" in text
-    assert "2. 5,404 Triệu đồng (năm phẩy bốn trăm lẻ bốn)" in text
+    assert "• 5.404 Triệu đồng: năm nghìn bốn trăm lẻ bốn" in text
+    assert "• 5,404 Triệu đồng: năm phẩy bốn trăm lẻ bốn" in text
+    assert [(o.key, o.label) for o in prompt(state).options] == [
+        ("1", "5.404 Triệu đồng"),
+        ("2", "5,404 Triệu đồng"),
+    ]
     state, _ = press(state, "pick:VI.1.1:1")
     assert state.report.value("VI.1.1") == Decimal("5.404")
 
@@ -182,8 +186,8 @@ def test_a_lone_dot_is_asked_about_when_the_vietnamese_reading_breaks_a_rule():
     # VI.1.2 (đã thực hiện) is at most VI.1.1 (kế hoạch): 4.318 thousand cannot be right.
     rep = report({"VI.1.1": Answer(Decimal("5.404"))})
     _, text = say(at("VI.1.2", rep), "4.318")
-    assert "4.318 Triệu đồng (bốn nghìn ba trăm mười tám)" in text
-    assert "4,318 Triệu đồng (bốn phẩy ba trăm mười tám)" in text
+    assert "• 4.318 Triệu đồng: bốn nghìn ba trăm mười tám" in text
+    assert "• 4,318 Triệu đồng: bốn phẩy ba trăm mười tám" in text
 
 
 def test_a_ratio_with_a_lone_dot_is_confirmed_in_words():
