@@ -6,12 +6,21 @@ message itself is Vietnamese because the command line and the chat show it uncha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+# How a unit's level reads in a sentence (the stored values are "tinh", "huyen", "xa").
+LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 
 
 class RepositoryError(Exception):
-    """A request the data does not allow; nothing has been written for it."""
+    """A request the data does not allow; nothing has been written for it.
+
+    ``row`` is set by ``Repository.import_units`` to the position, in the rows it was given, of
+    the row refused, so that a caller reading a file can name the file's line.
+    """
+
+    row: int | None = None
 
 
 class UnknownUnit(RepositoryError):
@@ -40,6 +49,54 @@ class RoundExists(RepositoryError):
         self.template = template
         self.period = period
         super().__init__(f"Kỳ báo cáo {period} của biểu '{template}' đã được mở trước đó.")
+
+
+class RoundStillOpen(RepositoryError):
+    """An earlier round of the template is still open: officers report on one round at a time."""
+
+    def __init__(self, template: str, open_periods: Sequence[str], *, name_template: bool) -> None:
+        self.template = template
+        self.open_periods = list(open_periods)
+        option = f" --template {template}" if name_template else ""
+        listed = ", ".join(self.open_periods)
+        closes = "; ".join(f"cchc-bot round close {p}{option}" for p in self.open_periods)
+        super().__init__(
+            f"Kỳ {listed} của biểu '{template}' vẫn đang mở. "
+            f"Hãy đóng kỳ đó trước khi mở kỳ mới: {closes}"
+        )
+
+
+class RoundClosed(RepositoryError):
+    def __init__(self, template: str, period: str) -> None:
+        self.template = template
+        self.period = period
+        super().__init__(f"Kỳ báo cáo {period} của biểu '{template}' đã đóng.")
+
+
+class DeadlineBeforeCutoff(RepositoryError):
+    """Officers report once the cut-off window has ended, so a deadline inside it cannot be met."""
+
+    def __init__(self, deadline: date, cutoff_end: date) -> None:
+        self.deadline = deadline
+        self.cutoff_end = cutoff_end
+        super().__init__(
+            f"Hạn nộp {deadline:%d/%m/%Y} sớm hơn ngày kết thúc chốt số liệu "
+            f"{cutoff_end:%d/%m/%Y}: hạn nộp phải từ ngày {cutoff_end:%d/%m/%Y} trở đi."
+        )
+
+
+class UnitLevelMismatch(RepositoryError):
+    """A unit placed under one of the same or a lower level (a commune under a commune)."""
+
+    def __init__(self, code: str, level: str, parent_code: str, parent_level: str) -> None:
+        self.code = code
+        self.parent_code = parent_code
+        allowed = {"xa": "huyện hoặc tỉnh", "huyen": "tỉnh"}.get(level)
+        rule = f"{LEVEL_NAMES[level]} chỉ thuộc {allowed}" if allowed else "tỉnh là cấp cao nhất"
+        super().__init__(
+            f"Không thể đặt {LEVEL_NAMES[level]} '{code}' dưới {LEVEL_NAMES[parent_level]} "
+            f"'{parent_code}': {rule}."
+        )
 
 
 class InviteError(RepositoryError):

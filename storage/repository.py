@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from flows import safe_text
 from storage.errors import (
+    DeadlineBeforeCutoff,
     InvalidChoice,
     InviteBlocked,
     InviteError,
@@ -31,7 +32,10 @@ from storage.errors import (
     InviteUnknown,
     InviteUsed,
     RepositoryError,
+    RoundClosed,
     RoundExists,
+    RoundStillOpen,
+    UnitLevelMismatch,
     UnknownRound,
     UnknownSubmission,
     UnknownUnit,
@@ -67,6 +71,7 @@ from storage.unit_order import UnitRow, parents_first
 from storage.utc_datetime import as_utc
 
 __all__ = [
+    "DeadlineBeforeCutoff",
     "InvalidChoice",
     "InviteBlocked",
     "InviteError",
@@ -75,7 +80,10 @@ __all__ = [
     "InviteUsed",
     "Repository",
     "RepositoryError",
+    "RoundClosed",
     "RoundExists",
+    "RoundStillOpen",
+    "UnitLevelMismatch",
     "UnknownRound",
     "UnknownSubmission",
     "UnknownUnit",
@@ -94,6 +102,8 @@ OUTBOX_LEASE = timedelta(minutes=1)
 NAME_LENGTH = 255
 TEMPLATE_LENGTH = 32
 PERIOD_LENGTH = 16
+# A unit sits under one of a higher level: a commune under a district or a province.
+LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DISTRICT.value: 1, Level.COMMUNE.value: 2}
 
 
 class Repository:
@@ -107,46 +117,90 @@ class Repository:
     def upsert_unit(
         self, code: str, name: str, level: str, parent_code: str | None
     ) -> tuple[Unit, bool]:
-        unit, created, _ = self._upsert_unit(code, name, level, parent_code or None)
+        parent_code = parent_code or None
+        codes = _Codes(self._any_case(code) + (self._any_case(parent_code) if parent_code else []))
+        try:
+            with self.session.begin_nested():
+                unit, created, _ = self._upsert_unit(code, name, level, parent_code, codes)
+                self._refuse_misplaced([unit])
+        except RepositoryError as exc:
+            exc.row = None  # one unit, not a list
+            raise
         return unit, created
 
     def import_units(self, rows: Iterable[UnitRow]) -> tuple[int, int]:
-        """Returns (created, updated); rows that already match the database count as neither."""
-        checked = [
-            (code, name, _choice(Level, level, "Cấp đơn vị"), parent or None)
-            for code, name, level, parent in rows
-        ]
-        ordered = parents_first(checked)
-        listed = {code for code, *_ in checked}
-        for parent in sorted({p for *_, p in checked if p is not None and p not in listed}):
-            if self.unit_by_code(parent) is None:
-                raise UnknownUnit(parent)
+        """Returns (created, updated); rows that already match the database count as neither.
+
+        Codes are matched without regard to case, within the list and against the database: a
+        parent written `sonha` is SONHA. A refused row's position in ``rows`` is set on the error
+        (``row``), so that the command line can name the line of the file.
+        """
+        codes = _Codes(self.session.exec(select(Unit)))  # one query, not two per row
+        checked: list[UnitRow] = []
+        spelled: dict[str, str] = {}  # a code in capitals -> the code as the list writes it
+        for index, (code, name, level, parent) in enumerate(rows):
+            try:
+                level = _choice(Level, level, "Cấp đơn vị")
+                if code.upper() in spelled:
+                    raise RepositoryError(
+                        f"Mã đơn vị '{code}' xuất hiện nhiều lần trong danh sách "
+                        "(không phân biệt chữ hoa, chữ thường)."
+                    )
+            except RepositoryError as exc:
+                raise _at_row(exc, index) from None
+            spelled[code.upper()] = code
+            checked.append((code, name, level, parent or None))
+        resolved: list[UnitRow] = []
+        for index, (code, name, level, parent) in enumerate(checked):
+            if parent is not None:
+                if parent.upper() in spelled:
+                    parent = spelled[parent.upper()]
+                elif (found := codes.find(parent)) is not None:
+                    parent = found.code
+                else:
+                    raise _at_row(UnknownUnit(parent), index)
+            resolved.append((code, name, level, parent))
+        index_of = {code: index for index, (code, *_) in enumerate(resolved)}
         created = updated = 0
+        placed: dict[int, Unit] = {}  # by row
         # A savepoint, so that a refusal part-way (a loop through existing units) writes nothing.
         with self.session.begin_nested():
-            for code, name, level, parent in ordered:
-                _, was_created, was_changed = self._upsert_unit(code, name, level, parent)
+            for code, name, level, parent in parents_first(resolved):
+                try:
+                    unit, was_created, was_changed = self._upsert_unit(
+                        code, name, level, parent, codes
+                    )
+                except RepositoryError as exc:
+                    raise _at_row(exc, index_of[code]) from None
+                placed[index_of[code]] = unit
                 created += was_created
                 updated += was_changed and not was_created
+            self._refuse_misplaced([placed[row] for row in sorted(placed)])
         return created, updated
 
     def _upsert_unit(
-        self, code: str, name: str, level: str, parent_code: str | None
+        self, code: str, name: str, level: str, parent_code: str | None, codes: _Codes
     ) -> tuple[Unit, bool, bool]:
         _bounded(code, CODE_LENGTH, "Mã đơn vị")
         _bounded(name, NAME_LENGTH, "Tên đơn vị")
         level = _choice(Level, level, "Cấp đơn vị")
         parent = None
         if parent_code is not None:
-            parent = self.unit_by_code(parent_code)
+            parent = codes.find(parent_code)
             if parent is None:
                 raise UnknownUnit(parent_code)
         parent_id = parent.id if parent is not None else None
-        unit = self.unit_by_code(code)
+        unit = codes.find(code)
         if unit is None:
+            if twins := codes.spellings(code):
+                raise RepositoryError(
+                    f"Mã đơn vị '{code}' trùng với mã đã có {', '.join(map(repr, twins))} "
+                    "(không phân biệt chữ hoa, chữ thường)."
+                )
             unit = Unit(code=code, name=name, level=level, parent_id=parent_id)
             self.session.add(unit)
             self.session.flush()
+            codes.add(unit)
             return unit, True, True
         if parent is not None:
             self._refuse_loop(unit, parent)
@@ -169,8 +223,41 @@ class Repository:
             seen.add(current.id)
             current = self.session.get(Unit, current.parent_id) if current.parent_id else None
 
+    def _refuse_misplaced(self, placed: Sequence[Unit]) -> None:
+        """Each unit sits under a higher level: reviewers follow the units below their own.
+
+        Checked once every row is written, so that a list may move a district's communes and
+        change the district in any order. A unit already stored under one of ``placed`` is
+        checked too (a district turned into a commune would leave communes under a commune);
+        the error's ``row`` is the position in ``placed`` of the unit, or of its parent.
+        """
+        units = {unit.id: unit for unit in self.session.exec(select(Unit))}
+        position = {unit.id: index for index, unit in enumerate(placed)}
+        below = sorted(
+            (u for u in units.values() if u.parent_id in position and u.id not in position),
+            key=lambda u: u.code,
+        )
+        for unit in [*placed, *below]:
+            parent = units.get(unit.parent_id) if unit.parent_id is not None else None
+            if parent is not None and LEVEL_RANK[parent.level] >= LEVEL_RANK[unit.level]:
+                error = UnitLevelMismatch(unit.code, unit.level, parent.code, parent.level)
+                raise _at_row(error, position.get(unit.id, position[parent.id]))
+
     def unit_by_code(self, code: str) -> Unit | None:
-        return self.session.exec(select(Unit).where(Unit.code == code)).first()
+        """The unit with this code written in any case: `sontrung` finds SONTRUNG.
+
+        Codes are stored as first written, and the unique constraint is on that spelling, so two
+        codes that differ only in case may exist from before this rule: then the exact spelling
+        finds each, and any other spelling finds neither rather than one of them at random.
+        (SQLite's upper() folds ASCII letters only; unit codes are ASCII in practice.)
+        """
+        exact = self.session.exec(select(Unit).where(Unit.code == code)).first()
+        if exact is not None:
+            return exact
+        return _Codes(self._any_case(code)).find(code)
+
+    def _any_case(self, code: str) -> list[Unit]:
+        return list(self.session.exec(select(Unit).where(func.upper(Unit.code) == code.upper())))
 
     def unit(self, unit_id: int) -> Unit:
         unit = self.session.get(Unit, unit_id)
@@ -394,13 +481,36 @@ class Repository:
         cutoff_end: date,
         deadline: date,
         now: datetime,
+        *,
+        close_others: bool = False,
     ) -> Round:
+        """Open ``template`` for ``period``; other rounds are closed only with ``close_others``.
+
+        Officers report on one round of their template at a time: the chat serves the latest
+        open one. So a round that would become the latest, for a period whose cut-off window
+        has ended (the one to report on now), is refused while an earlier round of its template
+        is still open: RoundStillOpen names it, and the admin closes it first. Two openings
+        beside an open round hide nothing that is due and stay allowed: a period earlier than
+        the latest open one (filling in history), and the period still in progress, which the
+        calendar opens on the first day of its window while last quarter's reports are still
+        coming in. ``close_others`` closes every other open round of the template first, for a
+        caller that is done with them (the demo, once last quarter is filed). "Ended" is judged
+        on ``now``'s UTC date: a few hours' slack, on the side of allowing.
+        """
         _bounded(template, TEMPLATE_LENGTH, "Mã biểu mẫu")
         _bounded(period, PERIOD_LENGTH, "Kỳ báo cáo")
         if cutoff_start > cutoff_end:
             raise RepositoryError("Ngày bắt đầu chốt số liệu phải trước ngày kết thúc.")
         if self.round_by_period(template, period) is not None:
             raise RoundExists(template, period)
+        others = self.open_rounds(template)
+        if close_others:
+            for other in others:
+                other.status = RoundStatus.CLOSED.value
+        elif others and others[-1].cutoff_end < cutoff_end < as_utc(now).date():
+            periods = [r.period for r in others]
+            shared = any(len(self._open_rounds_of_period(p)) > 1 for p in periods)
+            raise RoundStillOpen(template, periods, name_template=shared)
         round_ = Round(
             template=template,
             period=period,
@@ -416,6 +526,21 @@ class Repository:
         except IntegrityError:
             raise RoundExists(template, period) from None
         return round_
+
+    def extend_round(self, round_id: int, deadline: date) -> Round:
+        """Move an open round's deadline; reminders follow the new date from their next run."""
+        round_ = self.round(round_id)
+        if round_.status != RoundStatus.OPEN.value:
+            raise RoundClosed(round_.template, round_.period)
+        if deadline < round_.cutoff_end:
+            raise DeadlineBeforeCutoff(deadline, round_.cutoff_end)
+        round_.deadline = deadline
+        self.session.flush()
+        return round_
+
+    def _open_rounds_of_period(self, period: str) -> list[Round]:
+        query = select(Round).where(Round.period == period, Round.status == RoundStatus.OPEN.value)
+        return list(self.session.exec(query))
 
     def round(self, round_id: int) -> Round:
         found = self.session.get(Round, round_id)
@@ -986,6 +1111,34 @@ class Repository:
                 raise  # not the race we expected: a foreign key or another constraint failed
             return found, False
         return row, True
+
+
+class _Codes:
+    """Units by code in any case, for the lookups of one import without a query per row."""
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self._by_upper: dict[str, list[Unit]] = {}
+        for unit in units:
+            self.add(unit)
+
+    def add(self, unit: Unit) -> None:
+        self._by_upper.setdefault(unit.code.upper(), []).append(unit)
+
+    def find(self, code: str) -> Unit | None:
+        """As Repository.unit_by_code: the exact spelling, else the only one in another case."""
+        found = self._by_upper.get(code.upper(), [])
+        exact = [unit for unit in found if unit.code == code]
+        if exact:
+            return exact[0]
+        return found[0] if len(found) == 1 else None
+
+    def spellings(self, code: str) -> list[str]:
+        return [unit.code for unit in self._by_upper.get(code.upper(), [])]
+
+
+def _at_row(error: RepositoryError, index: int) -> RepositoryError:
+    error.row = index
+    return error
 
 
 def _choice(kind: type[StrEnum], value: str, what: str) -> str:
