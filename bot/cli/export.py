@@ -6,6 +6,7 @@ so the chat's /xuat and this command produce the same workbook.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -14,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli.common import CODE, PATH, PERIOD, TEMPLATE, fail, open_store, os_problem
 from bot.settings import load
 from exports import appendix, compiled, flat, names
 from exports.data import RoundReport, load_round_report
 from flows import catalog, periods
-from storage.db import Store
 from storage.models import Round, Unit
 from storage.repository import Repository
 
@@ -39,17 +40,35 @@ def register(app: typer.Typer) -> None:
 
 def export(
     round_period: Annotated[
-        str, typer.Option("--round", help="Kỳ báo cáo: 2024-Q3, 2024-H1, 2024-9M, 2024-Y.")
+        str,
+        typer.Option(
+            "--round", help="Kỳ báo cáo: 2024-Q3, 2024-H1, 2024-9M, 2024-Y.", metavar=PERIOD
+        ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Thư mục (tên tệp tự đặt) hoặc đường dẫn tệp.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help=(
+                "Thư mục (tạo nếu chưa có; tên tệp tự đặt), ví dụ out/, hoặc tệp có đuôi "
+                ".xlsx, .csv, .json."
+            ),
+            metavar=PATH,
+        ),
     ],
     template: Annotated[
-        str | None, typer.Option(help="Biểu mẫu (xa, huyen); bỏ trống nếu kỳ chỉ có một biểu.")
+        str | None,
+        typer.Option(
+            help="Biểu mẫu (xa, huyen); bỏ trống nếu kỳ chỉ có một biểu.", metavar=TEMPLATE
+        ),
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option(help="Mã đơn vị: một xã cho phụ lục của xã, huyện/tỉnh cho bảng tổng hợp."),
+        typer.Option(
+            help="Mã đơn vị: một xã cho phụ lục của xã, huyện/tỉnh cho bảng tổng hợp.",
+            metavar=CODE,
+        ),
     ] = None,
     file_format: Annotated[Format, typer.Option("--format", help="xlsx, csv hoặc json.")] = (
         Format.XLSX
@@ -59,7 +78,7 @@ def export(
     settings = load()
     try:
         period = periods.parse(round_period).code
-        store = Store(settings.database_url)
+        store = open_store(settings)
         try:
             with store.transaction() as repo:
                 round_ = _round(repo, period, template)
@@ -73,11 +92,13 @@ def export(
                 f"{top.name} không có đơn vị nào nộp biểu '{round_.template}' trong kỳ {period}."
             )
         content, file_name = _content(report, single, file_format, settings.zone)
-        path = _destination(output, file_name)
+        path = _destination(output, file_name, file_format)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    except (ExportError, ValueError, OSError) as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from None
+    except (ExportError, ValueError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"không ghi được {exc.filename or output}: {os_problem(exc)}.")
     what = (
         f"phụ lục {report.round.period_label} của {top.name}"
         if single
@@ -136,10 +157,29 @@ def _content(
     return compiled.compiled_bytes(report, zone), file_name
 
 
-def _destination(output: Path, file_name: str) -> Path:
-    """A directory gets the readable file name; anything else is the file to write."""
-    if output.is_dir():
+def _destination(written: str, file_name: str, file_format: Format) -> Path:
+    """Where the file goes: into a folder under its readable name, or to the file named.
+
+    A path is a folder when it ends in "/", is one already, or has no suffix (`out`); it is a
+    file when its suffix is a format's (`so-lieu.csv`). Both are created as needed, so that a
+    second export into a new folder lands beside the first instead of overwriting it. Any other
+    suffix could be either (`bao-cao.v2`), so it is refused rather than guessed.
+    """
+    output = Path(written)
+    suffix = output.suffix.lower()
+    if written.endswith(("/", os.sep)) or output.is_dir() or not suffix:
+        if output.exists() and not output.is_dir():
+            raise ExportError(f"{output} là một tệp, không phải thư mục.")
         return output / file_name
-    if not output.parent.is_dir():
-        raise ExportError(f"thư mục {output.parent} không tồn tại.")
+    known = {f".{member.value}" for member in Format}
+    if suffix not in known:
+        raise ExportError(
+            f"không rõ '{output}' là tệp hay thư mục: tệp cần đuôi .{file_format.value}, "
+            "thư mục thì thêm '/' ở cuối."
+        )
+    if suffix != f".{file_format.value}":
+        raise ExportError(
+            f"tệp {output.name} có đuôi {suffix} nhưng định dạng xuất là {file_format.value}: "
+            f"đổi đuôi thành .{file_format.value} hoặc thêm --format {suffix[1:]}."
+        )
     return output

@@ -98,3 +98,44 @@ def test_a_period_open_for_two_templates_needs_the_template_named(run, world, ou
     result = run("--round", "2024-Q3", "-o", str(out))
     assert result.exit_code == 1
     assert "chọn một bằng --template" in result.output
+
+
+def test_a_folder_that_does_not_exist_yet_is_created(run, tmp_path: Path):
+    folder = tmp_path / "bao-cao" / "quy-3"
+    result = run("--round", "2024-Q3", "--unit", "SONHA", "-o", f"{folder}/")
+    assert result.exit_code == 0, result.output
+    assert (folder / "CCHC_2024-Q3_tong-hop_huyen-son-ha.xlsx").is_file()
+
+
+def test_a_second_export_to_a_new_folder_lands_beside_the_first(run, tmp_path: Path):
+    folder = tmp_path / "out"  # no "/" and no suffix: still a folder
+    assert run("--round", "2024-Q3", "--unit", "SONHA", "-o", str(folder)).exit_code == 0
+    assert run("--round", "2024-Q3", "--unit", "DUCPHO", "-o", str(folder)).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "CCHC_2024-Q3_tong-hop_huyen-son-ha.xlsx",
+        "CCHC_2024-Q3_tong-hop_thi-xa-duc-pho.xlsx",
+    ]
+
+
+def test_a_file_path_in_a_new_folder_creates_the_folder(run, tmp_path: Path):
+    target = tmp_path / "moi" / "so-lieu.json"
+    result = run("--round", "2024-Q3", "--unit", "SONHA", "--format", "json", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert '"Xã Sơn Trung"' in target.read_text("utf-8")
+
+
+def test_a_suffix_that_is_not_the_format_is_refused(run, tmp_path: Path):
+    result = run("--round", "2024-Q3", "--unit", "SONHA", "-o", str(tmp_path / "so-lieu.csv"))
+    assert result.exit_code == 1
+    assert (
+        "Lỗi: tệp so-lieu.csv có đuôi .csv nhưng định dạng xuất là xlsx: "
+        "đổi đuôi thành .xlsx hoặc thêm --format csv."
+    ) in result.output
+    assert not (tmp_path / "so-lieu.csv").exists()
+
+
+def test_a_suffix_of_no_format_is_refused_rather_than_guessed(run, tmp_path: Path):
+    result = run("--round", "2024-Q3", "-o", str(tmp_path / "bao-cao.v2"))
+    assert result.exit_code == 1
+    assert "Lỗi: không rõ" in result.output and "thêm '/' ở cuối" in result.output
+    assert not (tmp_path / "bao-cao.v2").exists()
