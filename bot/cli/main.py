@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from bot.chat.conversations import Conversations, utc_now
-from bot.cli import database, rounds, units
+from bot.cli import database, rounds, units, vietnamese
 from bot.cli import export as cli_export
 from bot.cli.common import CODE, FILE, NUMBER, TEMPLATE, fail, open_store, settings
 from bot.console import demo as demo_data
@@ -21,13 +22,32 @@ from storage.errors import UnknownUnit
 from storage.models import Level, Role, Unit
 from storage.repository import Repository, RepositoryError
 
-app = typer.Typer(help="CCHC Bot: báo cáo cải cách hành chính qua chat.", no_args_is_help=True)
+# The order an admin meets the commands in: set up, then run.
+ORDER = ["db", "units", "invite", "round", "template", "export", "chat", "run", "demo"]
+
+
+class InOrder(TyperGroup):
+    """Commands listed in ORDER; Typer would list single commands first and groups last."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+
+
+app = typer.Typer(
+    cls=InOrder,
+    help="CCHC Bot: báo cáo cải cách hành chính qua chat.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 template_app = typer.Typer(help="Biểu mẫu (danh mục chỉ tiêu).", no_args_is_help=True)
 app.add_typer(database.app, name="db")
 app.add_typer(units.app, name="units")
 app.add_typer(rounds.app, name="round")
 app.add_typer(template_app, name="template")
 cli_export.register(app)
+
+vietnamese.install()  # the framework's own words (Usage, Options…) in Vietnamese too
 
 
 # --- templates
