@@ -24,7 +24,7 @@ from flows.engine import Option, Reply
 from storage.db import Store
 from storage.errors import RoundExists
 from storage.models import ReminderStatus, Role, Round, Submission, SubmissionStatus, Unit, User
-from storage.repository import Repository
+from storage.repository import Progress, Repository
 
 log = logging.getLogger(__name__)
 DONE = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED})
@@ -166,7 +166,7 @@ class Reminders:
             for user in officers.get(unit.id, []):  # type: ignore[arg-type]
                 if not self._reachable(user) or (unit.id, user.id) in claimed:
                     continue
-                done = answered.get(sub.id, 0) if sub and sub.id else 0  # type: ignore[arg-type]
+                done = answered.get(sub.id, Progress()) if sub and sub.id else Progress()  # type: ignore[arg-type]
                 reply = officer_reminder(
                     round_, unit, sub, step.key, done, len(template.asked), now, self.zone
                 )
@@ -227,11 +227,15 @@ def _done(sub: Submission | None) -> bool:
     return sub is not None and sub.status in DONE
 
 
-def _progress(sub: Submission | None, answered: dict[int, int], total: int) -> str:
+def _progress(sub: Submission | None, answered: dict[int, Progress], total: int) -> str:
+    done = (
+        answered.get(sub.id, Progress()) if sub is not None and sub.id is not None else Progress()
+    )
     if sub is not None and sub.status == SubmissionStatus.RETURNED:
-        return texts.state_returned(answered.get(sub.id, 0), total)  # type: ignore[arg-type]
-    done = answered.get(sub.id, 0) if sub is not None and sub.id is not None else 0
-    return texts.state_in_progress(done, total) if done else texts.STATE_NOT_STARTED
+        return texts.state_returned(done.filled, done.skipped, total)
+    if not done.done:
+        return texts.STATE_NOT_STARTED
+    return texts.state_in_progress(done.filled, done.skipped, total)
 
 
 def officer_reminder(
@@ -239,7 +243,7 @@ def officer_reminder(
     unit: Unit,
     sub: Submission | None,
     step: str,
-    answered: int,
+    answered: Progress,
     total: int,
     now: datetime,
     zone: ZoneInfo,
@@ -251,8 +255,10 @@ def officer_reminder(
     elif step == plan.OPEN:
         text = texts.remind_open(period, unit.name, round_.deadline, today)
     else:
-        text = texts.remind_due(period, unit.name, round_.deadline, today, answered, total)
-    label = texts.CONTINUE if answered else texts.START
+        text = texts.remind_due(
+            period, unit.name, round_.deadline, today, answered.filled, answered.skipped, total
+        )
+    label = texts.CONTINUE if answered.done else texts.START
     return Reply(text, (Option("start", label),))
 
 
@@ -282,7 +288,7 @@ def remind_now(
                 reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, key, now)
                 if reminder_id is None:
                     continue
-                done = answered.get(sub.id, 0) if sub and sub.id else 0
+                done = answered.get(sub.id, Progress()) if sub and sub.id else Progress()
                 reply = officer_reminder(
                     round_, unit, sub, key, done, len(template.asked), now, zone
                 )

@@ -33,6 +33,7 @@ def confirm_value(value: str) -> str:
 
 
 # --- registration
+LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 ROLE_NAMES = {"officer": "cán bộ nhập liệu", "reviewer": "người duyệt", "admin": "quản trị"}
 
 
@@ -487,8 +488,8 @@ def demo_welcome(unit: str, user: str) -> str:
 STATE_NOT_STARTED = "chưa bắt đầu"
 
 
-def state_in_progress(answered: int, total: int) -> str:
-    return f"đang nhập {answered}/{total}"
+def state_in_progress(filled: int, skipped: int, total: int) -> str:
+    return f"đang nhập {filled}/{total}" + (f", bỏ qua {skipped}" if skipped else "")
 
 
 def state_submitted(at: datetime | None, late: bool) -> str:
@@ -496,8 +497,8 @@ def state_submitted(at: datetime | None, late: bool) -> str:
     return f"đã nộp{when}" + (" (quá hạn)" if late else "")
 
 
-def state_returned(answered: int, total: int) -> str:
-    return f"trả lại, đang sửa {answered}/{total}"
+def state_returned(filled: int, skipped: int, total: int) -> str:
+    return f"trả lại, đang sửa {filled}/{total}" + (f", bỏ qua {skipped}" if skipped else "")
 
 
 STATE_APPROVED = "đã duyệt"
@@ -604,11 +605,11 @@ def remind_open(period: str, unit: str, deadline: date, today: date) -> str:
 
 
 def remind_due(
-    period: str, unit: str, deadline: date, today: date, answered: int, total: int
+    period: str, unit: str, deadline: date, today: date, filled: int, skipped: int, total: int
 ) -> str:
     return (
         f"⏰ Nhắc nộp báo cáo CCHC {period} của {unit}: hạn nộp {day(deadline)} "
-        f"({time_left(deadline, today)}). Đã trả lời {answered}/{total} câu."
+        f"({time_left(deadline, today)}). {progress(filled, skipped, total)}."
     )
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-# How a unit's level reads in a sentence (the stored values are "tinh", "huyen", "xa").
-LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
+from flows.texts import LEVEL_NAMES  # how a level reads in a sentence ("tinh" → "tỉnh")
 
 
 class RepositoryError(Exception):

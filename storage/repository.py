@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -104,6 +104,17 @@ TEMPLATE_LENGTH = 32
 PERIOD_LENGTH = 16
 # A unit sits under one of a higher level: a commune under a district or a province.
 LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DISTRICT.value: 1, Level.COMMUNE.value: 2}
+
+
+class Progress(NamedTuple):
+    """How far a report is: figures given, and questions deliberately skipped."""
+
+    filled: int = 0
+    skipped: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.filled + self.skipped
 
 
 class Repository:
@@ -605,19 +616,23 @@ class Repository:
         )
         return list(self.session.exec(query))
 
-    def progress(self, round_id: int, codes: Iterable[str]) -> dict[int, int]:
-        """Answered-or-skipped count per submission of a round, among the asked ``codes``.
+    def progress(self, round_id: int, codes: Iterable[str]) -> dict[int, Progress]:
+        """Answered and skipped counts per submission of a round, among the asked ``codes``.
 
         One query for a whole province's overview rather than one per commune.
         """
         answered = or_(col(Answer.value).is_not(None), col(Answer.skipped))
+        skipped = func.sum(case((col(Answer.skipped), 1), else_=0))
         query = (
-            select(Answer.submission_id, func.count())
+            select(Answer.submission_id, func.count(), skipped)
             .join(Submission, col(Submission.id) == col(Answer.submission_id))
             .where(Submission.round_id == round_id, col(Answer.code).in_(list(codes)), answered)
             .group_by(col(Answer.submission_id))
         )
-        return {sid: count for sid, count in self.session.exec(query)}
+        return {
+            sid: Progress(count - int(skips or 0), int(skips or 0))
+            for sid, count, skips in self.session.exec(query)
+        }
 
     def answers(self, submission_id: int) -> dict[str, Answer]:
         query = select(Answer).where(Answer.submission_id == submission_id).order_by(col(Answer.id))

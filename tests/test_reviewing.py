@@ -189,3 +189,21 @@ def test_redelivered_update_is_not_applied_twice(world, store):
     assert again.repeated and [r.text for r in again.replies] == [r.text for r in first.replies]
     nxt = conversations.handle(sender, Text("37"), update_key="7003")
     assert "Câu 3/48" in text(nxt)  # had the repeat applied, 37 would have answered I.2.2
+
+
+def test_the_overview_counts_skipped_questions_apart(world):
+    conversations, _ = world
+    say(conversations, "an", "/baocao", "Bắt đầu", "bỏ qua", "37")
+    overview = text(say(conversations, "chi", "/tinhhinh"))
+    assert "• SONTRUNG Xã Sơn Trung: đang nhập 1/48, bỏ qua 1" in overview
+
+
+def test_an_officer_finishes_last_quarter_before_the_one_the_calendar_just_opened(world, store):
+    conversations, _ = world
+    with store.transaction() as repo:  # Quý IV opens on 15/09 while Quý III is due on 20/09
+        repo.open_round(
+            "xa", "2024-Q4", date(2024, 9, 15), date(2024, 12, 14), date(2024, 12, 20), OPENED
+        )
+    assert "Quý III/2024" in text(say(conversations, "an", "/baocao"))
+    say(conversations, "an", "/nop", "1")
+    assert "Quý IV/2024" in text(say(conversations, "an", "/baocao"))

@@ -281,7 +281,17 @@ class Conversations:
         return documents.build(self.store, file_spec, self.zone)
 
     def _open_round(self, repo: Repository, unit: Unit) -> Round | None:
-        rounds = [r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level]
+        """The round the officer is working on: the earliest open one the unit has not yet
+        submitted (last quarter, still due, before the quarter the calendar just opened), else
+        the latest open one (so a submitted report stays on screen)."""
+        rounds = sorted(
+            (r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level),
+            key=lambda r: (r.cutoff_end, r.id or 0),
+        )
+        for round_ in rounds:
+            sub = repo.submission(round_.id, unit.id, create=False)  # type: ignore[arg-type]
+            if sub is None or sub.status in engine.EDITABLE:
+                return round_
         return rounds[-1] if rounds else None
 
     def _load(

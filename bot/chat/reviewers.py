@@ -15,7 +15,7 @@ from bot.chat.outcome import Notice
 from flows import catalog, periods, texts
 from flows.engine import Command, Event, Option, Reply
 from storage.models import Role, Round, Submission, SubmissionStatus, Unit, User
-from storage.repository import Repository
+from storage.repository import Progress, Repository
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,15 @@ def _overview_text(repo: Repository, scope: Scope, now: datetime, zone: ZoneInfo
     lines = []
     for unit in scope.units:
         sub = subs.get(unit.id)  # type: ignore[arg-type]
-        answered = done.get(sub.id, 0) if sub and sub.id else 0  # type: ignore[arg-type]
-        state = _state(round_, sub, answered, total, zone)
+        progress = done.get(sub.id, Progress()) if sub and sub.id else Progress()  # type: ignore[arg-type]
+        state = _state(round_, sub, progress, total, zone)
         if sub and sub.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
             counts["submitted"] += 1
         if sub and sub.status == SubmissionStatus.APPROVED:
             counts["approved"] += 1
         elif sub and sub.status == SubmissionStatus.RETURNED:
             counts["returned"] += 1
-        elif sub and sub.status == SubmissionStatus.DRAFT and answered:
+        elif sub and sub.status == SubmissionStatus.DRAFT and progress.done:
             counts["started"] += 1
         lines.append(texts.overview_line(unit.code, unit.name, state))
     header = texts.overview_header(
@@ -109,13 +109,15 @@ def _overview_text(repo: Repository, scope: Scope, now: datetime, zone: ZoneInfo
     return "\n".join([header, summary, "", *lines, "", texts.OVERVIEW_FOOTER])
 
 
-def _state(round_: Round, sub: Submission | None, answered: int, total: int, zone: ZoneInfo) -> str:
-    if sub is None or (sub.status == SubmissionStatus.DRAFT and not answered):
+def _state(
+    round_: Round, sub: Submission | None, progress: Progress, total: int, zone: ZoneInfo
+) -> str:
+    if sub is None or (sub.status == SubmissionStatus.DRAFT and not progress.done):
         return texts.STATE_NOT_STARTED
     if sub.status == SubmissionStatus.DRAFT:
-        return texts.state_in_progress(answered, total)
+        return texts.state_in_progress(progress.filled, progress.skipped, total)
     if sub.status == SubmissionStatus.RETURNED:
-        return texts.state_returned(answered, total)
+        return texts.state_returned(progress.filled, progress.skipped, total)
     if sub.status == SubmissionStatus.APPROVED:
         return texts.STATE_APPROVED
     at = sub.submitted_at.astimezone(zone) if sub.submitted_at else None

@@ -97,8 +97,11 @@ def _describe(ind: catalog.Indicator) -> str:
     extras += [f"≤ {w}" for w in ind.at_most]
     if ind.sum_of:
         extras.append(f"= {' + '.join(ind.sum_of)}")
+    extras += [f"nên ≤ {w}, hỏi lại nếu vượt" for w in ind.soft_at_most]
     if ind.carry_over:
         extras.append("giữ kỳ trước")
+    if not ind.ask and ind.kind.is_asked:
+        extras.append("không hỏi, in để trống")
     tail = f"  ({'; '.join(extras)})" if extras else ""
     return f"{indent}{ind.code:<10} {ind.label}{unit}{tail}"
 

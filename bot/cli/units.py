@@ -10,7 +10,8 @@ import typer
 
 from bot.cli import unit_file
 from bot.cli.common import CODE, FILE, fail, open_store
-from storage.errors import LEVEL_NAMES, UnknownUnit
+from flows.texts import LEVEL_NAMES
+from storage.errors import UnknownUnit
 from storage.models import Unit
 from storage.repository import RepositoryError
 
