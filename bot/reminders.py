@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.conversations import utc_now
 from bot.chat.outcome import Notice, RecipientBlocked
-from flows import catalog, periods, texts
+from flows import periods, texts
 from flows import reminders as plan
 from flows.engine import Option, Reply
+from storage import templates
 from storage.db import Store
 from storage.errors import RoundExists
 from storage.models import ReminderStatus, Role, Round, Submission, SubmissionStatus, Unit, User
@@ -152,7 +153,7 @@ class Reminders:
         self, repo: Repository, round_: Round, step: plan.Step, now: datetime
     ) -> list[Wanted]:
         assert round_.id is not None
-        template = catalog.load(round_.template)
+        template = templates.for_round(repo, round_)
         units = repo.units(template.level)
         subs = {s.unit_id: s for s in repo.submissions(round_.id)}
         answered = repo.progress(round_.id, [i.code for i in template.asked])
@@ -178,7 +179,7 @@ class Reminders:
     ) -> list[Wanted]:
         """Each reviewer, with each daily late step: its units that have not submitted."""
         assert round_.id is not None
-        template = catalog.load(round_.template)
+        template = templates.for_round(repo, round_)
         subs = {s.unit_id: s for s in repo.submissions(round_.id)}
         answered = repo.progress(round_.id, [i.code for i in template.asked])
         key = plan.digest_key(step)
@@ -272,7 +273,7 @@ def remind_now(
     pending = 0
     for scope in scopes:
         round_ = scope.round
-        template = catalog.load(round_.template)
+        template = templates.for_round(repo, round_)
         subs = {s.unit_id: s for s in repo.submissions(round_.id)}
         answered = repo.progress(round_.id, [i.code for i in template.asked])
         officers = repo.members_by_unit([u.id for u in scope.units], Role.OFFICER)

@@ -18,6 +18,7 @@ from flows import answers as ans
 from flows import catalog, engine, periods
 from flows.answers import Value
 from flows.catalog import Kind, Template
+from storage import templates
 from storage.models import Round, Submission, SubmissionStatus, Unit
 from storage.repository import Repository
 
@@ -88,10 +89,11 @@ class RoundReport:
     top: UnitInfo  # the reviewer's unit, whose subtree is compiled
     units: Sequence[UnitReport]  # ordered by unit code
     as_of: datetime  # when the data was read: "late" for a missing report depends on it
+    form: Template | None = None  # the round's pinned version (storage/templates)
 
     @property
     def template(self) -> Template:
-        return catalog.load(self.round.template)
+        return self.form or catalog.load(self.round.template)
 
 
 # --- pure construction --------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def _state(status: str | None, answered: int) -> State:
 
 # --- loading --------------------------------------------------------------------------------------
 def load_unit_report(repo: Repository, round_: Round, unit: Unit) -> UnitReport:
-    template = catalog.load(round_.template)
+    template = templates.for_round(repo, round_)
     assert round_.id is not None and unit.id is not None
     submission = repo.submission(round_.id, unit.id, create=False)
     return _unit_report(repo, template, round_info(round_), unit, submission)
@@ -168,7 +170,7 @@ def load_round_report(
     A few queries per unit at most (its answers, and its members once it has submitted), so a
     province of 300 communes stays a few hundred small queries rather than one per cell.
     """
-    template = catalog.load(round_.template)
+    template = templates.for_round(repo, round_)
     assert round_.id is not None and top_unit.id is not None
     below = [u for u in repo.descendants(top_unit.id) if u.level == template.level]
     units = sorted(
@@ -180,7 +182,9 @@ def load_round_report(
         _unit_report(repo, template, info, unit, by_unit.get(unit.id))  # type: ignore[arg-type]
         for unit in units
     ]
-    return RoundReport(info, unit_info(top_unit), tuple(reports), now or datetime.now(UTC))
+    return RoundReport(
+        info, unit_info(top_unit), tuple(reports), now or datetime.now(UTC), template
+    )
 
 
 def _unit_report(

@@ -6,6 +6,8 @@ A template that breaks its own rules must not reach an officer, so every cross-r
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from enum import StrEnum
@@ -132,7 +134,7 @@ class Indicator(BaseModel):
 class Template(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
     name: str
     title: str = "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH"
     level: Annotated[str, Field(pattern=r"^(tinh|huyen|xa)$")]
@@ -337,6 +339,25 @@ def load(template_id: str) -> Template:
     if not path.exists():
         raise TemplateError(f"Không có biểu mẫu '{template_id}'. Có: {', '.join(available())}")
     return load_file(path)
+
+
+def to_json(template: Template) -> str:
+    """The template as canonical JSON: equal templates give equal text, so a digest of it
+    tells whether an import or an edited file is a new version."""
+    data = template.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def from_json(text: str) -> Template:
+    """A stored version back as a Template, validated like a file."""
+    try:
+        return Template.model_validate(json.loads(text))
+    except (ValueError, ValidationError) as exc:
+        raise TemplateError(f"biểu mẫu lưu trong cơ sở dữ liệu không hợp lệ: {exc}") from exc
+
+
+def digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def available() -> list[str]:

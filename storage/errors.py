@@ -132,3 +132,13 @@ class InvalidChoice(RepositoryError):
     def __init__(self, what: str, value: str, allowed: Iterable[str]) -> None:
         self.value = value
         super().__init__(f"{what} '{value}' không hợp lệ (chỉ nhận: {', '.join(allowed)}).")
+
+
+class UnknownTemplate(RepositoryError):
+    def __init__(self, template_id: str, available: Iterable[str]) -> None:
+        self.template_id = template_id
+        names = ", ".join(sorted(available)) or "chưa có"
+        super().__init__(
+            f"Không có biểu mẫu '{template_id}'. Có: {names} "
+            "(xem cchc-bot template list; nhập biểu mới: cchc-bot template import)."
+        )

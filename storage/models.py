@@ -125,6 +125,31 @@ class Round(SQLModel, table=True):
     deadline: date
     status: str = Field(sa_type=String(8))
     opened_at: datetime = Field(sa_type=UTCDateTime)
+    # The version of the template the round asks and prints, fixed when it opens: editing or
+    # re-importing the template never changes a round already open. None only for rounds
+    # opened before templates had versions; they use the template as shipped.
+    template_version: int | None = None
+
+
+class TemplateVersion(SQLModel, table=True):
+    """One version of one template, as validated data (storage/templates).
+
+    Versions are never changed once written: a new import or an edited shipped file becomes
+    the next version, used by rounds opened afterwards.
+    """
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: str = Field(sa_type=String(CODE_LENGTH))
+    version: int
+    name: str = Field(sa_type=Text)
+    level: str = Field(sa_type=String(8))
+    body: str = Field(sa_type=Text)  # the template as canonical JSON
+    digest: str = Field(sa_type=String(64))  # SHA-256 of body: the same content, the same version
+    source: str = Field(sa_type=Text)  # "shipped", or the file it was imported from
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Submission(SQLModel, table=True):

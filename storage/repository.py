@@ -22,7 +22,8 @@ from sqlalchemy import case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from flows import safe_text
+from flows import catalog, safe_text
+from flows.catalog import Template
 from storage.errors import (
     DeadlineBeforeCutoff,
     InvalidChoice,
@@ -38,6 +39,7 @@ from storage.errors import (
     UnitLevelMismatch,
     UnknownRound,
     UnknownSubmission,
+    UnknownTemplate,
     UnknownUnit,
 )
 from storage.invite_codes import new_code, normalise
@@ -64,6 +66,7 @@ from storage.models import (
     RoundStatus,
     Submission,
     SubmissionStatus,
+    TemplateVersion,
     Unit,
     User,
 )
@@ -530,6 +533,7 @@ class Repository:
             deadline=deadline,
             status=RoundStatus.OPEN.value,
             opened_at=as_utc(now),
+            template_version=self.current_template_version(template, now),
         )
         try:
             with self.session.begin_nested():
@@ -584,6 +588,75 @@ class Repository:
             raise UnknownRound(round_id)
         round_.status = RoundStatus.CLOSED.value
         self.session.flush()
+
+    # --- template versions ----------------------------------------------------------------------
+    def template_version(self, template_id: str, version: int) -> TemplateVersion | None:
+        return self._find(TemplateVersion, {"template_id": template_id, "version": version})
+
+    def latest_template_version(self, template_id: str) -> TemplateVersion | None:
+        query = (
+            select(TemplateVersion)
+            .where(TemplateVersion.template_id == template_id)
+            .order_by(col(TemplateVersion.version).desc())
+            .limit(1)
+        )
+        return self.session.exec(query).first()
+
+    def template_versions(self) -> list[TemplateVersion]:
+        query = select(TemplateVersion).order_by(
+            col(TemplateVersion.template_id), col(TemplateVersion.version)
+        )
+        return list(self.session.exec(query))
+
+    def add_template_version(
+        self, template: Template, source: str, now: datetime
+    ) -> tuple[TemplateVersion, bool]:
+        """Store ``template`` as its next version; the same content as the latest is no new one.
+
+        Returns (the version, whether it was created). Two processes adding at once: the unique
+        key refuses the second, which then finds the first's.
+        """
+        body = catalog.to_json(template)
+        digest = catalog.digest(body)
+        latest = self.latest_template_version(template.id)
+        if latest is not None and latest.digest == digest:
+            return latest, False
+        row = TemplateVersion(
+            template_id=template.id,
+            version=(latest.version if latest else 0) + 1,
+            name=template.name,
+            level=template.level,
+            body=body,
+            digest=digest,
+            source=source[:500] or "?",
+            created_at=as_utc(now),
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            again = self.latest_template_version(template.id)
+            if again is None or again.digest != digest:
+                raise
+            return again, False
+        return row, True
+
+    def current_template_version(self, template_id: str, now: datetime) -> int:
+        """The version a round opened now gets: the latest stored one.
+
+        A template shipped with the bot is stored on first use, and again whenever its file
+        has changed since, unless a province has imported its own version over it (then the
+        import stays current until the next import).
+        """
+        latest = self.latest_template_version(template_id)
+        shipped = _shipped(template_id)
+        if shipped is not None and (latest is None or latest.source == SHIPPED):
+            row, _ = self.add_template_version(shipped, SHIPPED, now)
+            return row.version
+        if latest is None:
+            stored = {v.template_id for v in self.template_versions()}
+            raise UnknownTemplate(template_id, stored | set(catalog.available()))
+        return latest.version
 
     # --- submissions and answers ----------------------------------------------------------------
     def submission(self, round_id: int, unit_id: int, *, create: bool = True) -> Submission | None:
@@ -1154,6 +1227,16 @@ class _Codes:
 def _at_row(error: RepositoryError, index: int) -> RepositoryError:
     error.row = index
     return error
+
+
+SHIPPED = "shipped"  # the source of a version that came from the bot's own template file
+
+
+def _shipped(template_id: str) -> Template | None:
+    try:
+        return catalog.load(template_id)
+    except catalog.TemplateError:
+        return None
 
 
 def _choice(kind: type[StrEnum], value: str, what: str) -> str:

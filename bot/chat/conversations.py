@@ -27,8 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.chat import documents, reviewers
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
 from flows import answers as ans
-from flows import catalog, engine, periods, reorder, safe_text, texts
+from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
+from storage import templates
 from storage.db import Store
 from storage.invite_codes import LOOKS_LIKE_CODE
 from storage.models import Role, Round, Submission, Unit, User
@@ -285,7 +286,7 @@ class Conversations:
         submitted (last quarter, still due, before the quarter the calendar just opened), else
         the latest open one (so a submitted report stays on screen)."""
         rounds = sorted(
-            (r for r in repo.open_rounds() if catalog.load(r.template).level == unit.level),
+            (r for r in repo.open_rounds() if templates.level_of(repo, r) == unit.level),
             key=lambda r: (r.cutoff_end, r.id or 0),
         )
         for round_ in rounds:
@@ -303,7 +304,7 @@ class Conversations:
         submission: Submission,
         now: datetime,
     ) -> engine.State:
-        template = catalog.load(round_.template)
+        template = templates.for_round(repo, round_)
         by_code = template.by_code
         answers = {
             code: engine.Answer(ans.decode(by_code[code], a.value), a.skipped, a.note)

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from bot.chat import documents
 from bot.chat.outcome import Notice
-from flows import catalog, periods, texts
+from flows import periods, texts
 from flows.engine import Command, Event, Option, Reply
+from storage import templates
 from storage.models import Role, Round, Submission, SubmissionStatus, Unit, User
 from storage.repository import Progress, Repository
 
@@ -31,7 +32,7 @@ def scopes(repo: Repository, top: Unit) -> list[Scope]:
     below = repo.descendants(top.id)  # type: ignore[arg-type]
     out = []
     for round_ in repo.open_rounds():
-        level = catalog.load(round_.template).level
+        level = templates.level_of(repo, round_)
         units = [u for u in below if u.level == level]
         if units:
             out.append(Scope(round_, top, units))
@@ -74,7 +75,7 @@ def overview(repo: Repository, tops: list[Unit], now: datetime, zone: ZoneInfo) 
 
 def _overview_text(repo: Repository, scope: Scope, now: datetime, zone: ZoneInfo) -> str:
     round_ = scope.round
-    template = catalog.load(round_.template)
+    template = templates.for_round(repo, round_)
     total = len(template.asked)
     subs = {s.unit_id: s for s in repo.submissions(round_.id)}  # type: ignore[arg-type]
     done = repo.progress(round_.id, [i.code for i in template.asked])  # type: ignore[arg-type]
@@ -202,7 +203,7 @@ def _scopes_for_period(repo: Repository, top: Unit, period: str | None) -> list[
     for round_ in repo.rounds():
         if round_.period != period:
             continue
-        level = catalog.load(round_.template).level
+        level = templates.level_of(repo, round_)
         units = [u for u in below if u.level == level]
         if units:
             out.append(Scope(round_, top, units))

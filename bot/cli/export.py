@@ -19,7 +19,9 @@ from bot.cli.common import CODE, PATH, PERIOD, TEMPLATE, fail, open_store, os_pr
 from bot.settings import load
 from exports import appendix, compiled, flat, names
 from exports.data import RoundReport, load_round_report
-from flows import catalog, periods
+from flows import periods
+from storage import templates
+from storage.errors import UnknownTemplate
 from storage.models import Round, Unit
 from storage.repository import Repository
 
@@ -86,7 +88,7 @@ def export(
                 report = load_round_report(repo, round_, top, now=datetime.now(UTC))
         finally:
             store.dispose()
-        single = top.level == catalog.load(round_.template).level
+        single = top.level == report.template.level
         if not report.units:
             raise ExportError(
                 f"{top.name} không có đơn vị nào nộp biểu '{round_.template}' trong kỳ {period}."
@@ -110,7 +112,8 @@ def export(
 
 def _round(repo: Repository, period: str, template: str | None) -> Round:
     if template is not None:
-        catalog.load(template)  # an unknown template names the ones that exist
+        if template not in templates.known(repo):
+            raise ExportError(str(UnknownTemplate(template, templates.known(repo))))
         found = repo.round_by_period(template, period)
         if found is None:
             raise ExportError(f"chưa mở kỳ {period} cho biểu '{template}'.")

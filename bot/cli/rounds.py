@@ -9,9 +9,10 @@ import typer
 from bot.chat.conversations import utc_now
 from bot.cli import dates
 from bot.cli.common import DATE, PERIOD, TEMPLATE, fail, open_store
-from flows import catalog, periods
+from flows import periods
 from flows.catalog import TemplateError
-from storage.errors import DeadlineBeforeCutoff
+from storage import templates
+from storage.errors import DeadlineBeforeCutoff, UnknownTemplate
 from storage.models import Round, RoundStatus
 from storage.repository import Repository, RepositoryError
 
@@ -44,7 +45,6 @@ def round_open(
 ) -> None:
     """Mở một kỳ báo cáo; thời gian chốt số mặc định theo Nghị định 09/2019/NĐ-CP."""
     try:
-        catalog.load(template)
         p = periods.parse(period)
         start = dates.parse(cutoff_start, "Ngày bắt đầu chốt số") if cutoff_start else p.cutoff[0]
         end = dates.parse(cutoff_end, "Ngày kết thúc chốt số") if cutoff_end else p.cutoff[1]
@@ -141,7 +141,8 @@ def _find(repo: Repository, period: str, template: str | None) -> Round:
     """The round ``period`` names: of ``template``, or the one template open for the period."""
     code = periods.parse(period).code
     if template is not None:
-        catalog.load(template)  # an unknown template names the ones that exist
+        if template not in templates.known(repo):
+            raise ValueError(str(UnknownTemplate(template, templates.known(repo))))
         found = repo.round_by_period(template, code)
         if found is None:
             raise ValueError(f"chưa mở kỳ {code} cho biểu '{template}' (xem: cchc-bot round list).")

@@ -25,6 +25,7 @@ TABLES = {
     "download_log",
     "invite_failures",
     "outbox",
+    "template_versions",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
