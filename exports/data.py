@@ -131,7 +131,12 @@ def build_unit_report(
     report = engine.recompute(
         engine.Report(template, unit.name, round_.period_label, round_.deadline, answers)
     )
-    values = {i.code: report.value(i.code) for i in template.indicators if i.kind is not Kind.GROUP}
+    asked = {i.code for i in report.asked}
+    values = {
+        i.code: None if i.relevant and i.code not in asked else report.value(i.code)
+        for i in template.indicators
+        if i.kind is not Kind.GROUP
+    }  # a row whose condition does not hold prints empty, whatever was typed before
     notes = {code: a.note for code, a in report.answers.items() if a.note}
     return UnitReport(
         template=template,
@@ -143,7 +148,7 @@ def build_unit_report(
         values=values,
         notes=notes,
         answered=report.answered,
-        total=len(template.asked),
+        total=len(report.asked),
         skipped=report.skipped,
     )
 

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from flows import formulas
+from flows import conditions, formulas
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -48,6 +48,9 @@ class Kind(StrEnum):
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.RATIO_COMPUTED, Kind.RATIO_ENTERED})
 
 
+Level = Literal["tinh", "huyen", "xa"]
+
+
 class Choice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -71,11 +74,16 @@ class Row(BaseModel):
     sum_of: tuple[str, ...] = ()
     carry_over: bool = False
     italic: bool = False
-    # A row the form prints but this level cannot answer (a province's row in the commune
-    # form): kept in the appendix, empty, never asked.
-    asked: bool = True
+    # Levels that do not answer this row although the form prints it (a province's row in
+    # the commune form): kept in the appendix, empty, never asked of units of these levels.
+    not_for: tuple[Level, ...] = ()
     # Parts that are usually, not always, at most their whole: asked once to confirm.
     soft_at_most: tuple[str, ...] = ()
+    # Parts whose sum is never above this row (huyen I.5.2 + I.5.3 + I.5.4 ≤ I.5.1), where
+    # unlike sum_of they need not add up to it.
+    parts_at_most: tuple[str, ...] = ()
+    # Asked only when this holds, e.g. "I.6 = 1" (flows/conditions); printed empty otherwise.
+    relevant: str = ""
 
 
 class Section(BaseModel):
@@ -107,7 +115,10 @@ class Indicator(BaseModel):
     carry_over: bool
     italic: bool
     ask: bool = True
+    not_for: tuple[str, ...] = ()
     soft_at_most: tuple[str, ...] = ()
+    parts_at_most: tuple[str, ...] = ()
+    relevant: str = ""
     # The parent row's label, for a label that means little alone ("Đã thực hiện", or one
     # that recurs under two parents): the question shows it before the row's own label.
     context: str = ""
@@ -160,6 +171,11 @@ class Template(BaseModel):
         return tuple(i for i in self.indicators if i.kind.is_asked and i.ask)
 
     @cached_property
+    def conditional(self) -> bool:
+        """Whether some row is asked only on a condition (most forms have none)."""
+        return any(i.relevant for i in self.asked)
+
+    @cached_property
     def computed(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.kind is Kind.RATIO_COMPUTED)
 
@@ -207,8 +223,11 @@ def _iter_indicators(template: Template) -> Iterator[Indicator]:
                 sum_of=row.sum_of,
                 carry_over=row.carry_over,
                 italic=row.italic,
-                ask=row.asked,
+                ask=template.level not in row.not_for,
+                not_for=tuple(row.not_for),
                 soft_at_most=row.soft_at_most,
+                parts_at_most=row.parts_at_most,
+                relevant=row.relevant,
                 context=parent.label if parent is not None and vague else "",
             )
 
@@ -236,11 +255,13 @@ def _validate(template: Template) -> None:
     kinds = {code: row.kind for code, row in seen.items()}
     for code, row in seen.items():
         where = f"Dòng {code} ({row.label[:50]})"
-        for ref in (*row.at_most, *row.sum_of, *row.soft_at_most):
+        for ref in (*row.at_most, *row.sum_of, *row.soft_at_most, *row.parts_at_most):
             if ref not in kinds:
                 raise ValueError(f"{where}: tham chiếu mã không có trong biểu: {ref}")
             if not kinds[ref].is_numeric or kinds[ref] is Kind.RATIO_COMPUTED:
                 raise ValueError(f"{where}: {ref} không phải chỉ tiêu số được nhập")
+        if row.relevant:
+            _validate_condition(where, code, row.relevant, list(seen), kinds)
         if row.formula:
             try:
                 refs = formulas.references(row.formula)
@@ -252,6 +273,23 @@ def _validate(template: Template) -> None:
                 if not kinds[ref].is_numeric:
                     raise ValueError(f"{where}: công thức dùng {ref}, không phải chỉ tiêu số")
     _check_cycles(seen)
+
+
+def _validate_condition(
+    where: str, code: str, text: str, order: list[str], kinds: dict[str, Kind]
+) -> None:
+    """A condition names rows asked before this one, with a number or a code to compare."""
+    try:
+        condition = conditions.parse(text)
+    except conditions.ConditionError as exc:
+        raise ValueError(f"{where}: điều kiện relevant sai: {exc}") from exc
+    for ref in condition.references:
+        if ref not in kinds:
+            raise ValueError(f"{where}: điều kiện dùng mã không có trong biểu: {ref}")
+        if not (kinds[ref].is_numeric or kinds[ref] is Kind.CHOICE):
+            raise ValueError(f"{where}: điều kiện dùng {ref}, không phải số hay mã lựa chọn")
+        if order.index(ref) >= order.index(code):
+            raise ValueError(f"{where}: điều kiện dùng {ref}, dòng này phải đứng trước")
 
 
 def _validate_row_shape(where: str, row: Row) -> None:
@@ -267,7 +305,7 @@ def _validate_row_shape(where: str, row: Row) -> None:
         raise ValueError(f"{where}: tỷ lệ tính tự động cần có công thức")
     if row.kind is not Kind.RATIO_COMPUTED and row.formula:
         raise ValueError(f"{where}: chỉ tỷ lệ tính tự động mới có công thức")
-    if (row.at_most or row.sum_of or row.soft_at_most) and row.kind not in (
+    if (row.at_most or row.sum_of or row.soft_at_most or row.parts_at_most) and row.kind not in (
         Kind.COUNT,
         Kind.AMOUNT,
     ):
@@ -346,6 +384,13 @@ def to_json(template: Template) -> str:
     tells whether an import or an edited file is a new version."""
     data = template.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def to_yaml(template: Template, comment: str = "") -> str:
+    """The template as a file a person reviews and edits, in the shipped files' key order."""
+    data = template.model_dump(mode="json", exclude_defaults=True)
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def from_json(text: str) -> Template:

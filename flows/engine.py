@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from flows import answers as ans
-from flows import formulas, rules, texts
+from flows import conditions, formulas, rules, texts
 from flows.answers import Value
 from flows.catalog import Indicator, Kind, Template
 from flows.spoken import spoken
@@ -61,14 +61,28 @@ class Report:
         return {code: a.value for code, a in self.answers.items()}
 
     @property
+    def asked(self) -> tuple[Indicator, ...]:
+        """The questions this report asks now: the template's, less rows whose condition does
+        not hold (``relevant``), which are neither asked nor missing and print empty."""
+        template = self.template
+        if not template.conditional:
+            return template.asked
+        values = self.values()
+        return tuple(
+            i
+            for i in template.asked
+            if not i.relevant or conditions.parse(i.relevant).holds(values)
+        )
+
+    @property
     def answered(self) -> int:
         """Answered or skipped: the questions the officer has been through."""
-        return sum(1 for i in self.template.asked if self._done(i.code))
+        return sum(1 for i in self.asked if self._done(i.code))
 
     @property
     def filled(self) -> int:
         """Questions with a figure (or a choice, a text): what "đã trả lời" counts."""
-        return sum(1 for i in self.template.asked if self.value(i.code) is not None)
+        return sum(1 for i in self.asked if self.value(i.code) is not None)
 
     @property
     def skipped(self) -> int:
@@ -79,7 +93,7 @@ class Report:
         return bool(a and a.done)
 
     def missing(self) -> list[str]:
-        return [i.code for i in self.template.asked if not self._done(i.code)]
+        return [i.code for i in self.asked if not self._done(i.code)]
 
 
 PendingKind = Literal["intro", "soft", "unclear", "submit"]
@@ -196,6 +210,7 @@ class Reply:
 
 # --- the step
 def step(state: State, event: Event, now: datetime) -> tuple[State, list[Reply]]:
+    state = _settled(state)
     if isinstance(event, Command):
         return _command(state, event, now)
     if isinstance(event, Press):
@@ -209,6 +224,14 @@ def step(state: State, event: Event, now: datetime) -> tuple[State, list[Reply]]
     return _typed(state, event.text)
 
 
+def _settled(state: State) -> State:
+    """A question no longer asked (its condition stopped holding) is left for the next one."""
+    code = state.session.code
+    if code is None or any(i.code == code for i in state.report.asked):
+        return state
+    return replace(state, session=Session(_next_code(state.report, code)))
+
+
 def offers(state: State, option_id: str) -> bool:
     """Whether a pressed button still means something (an old question's button does not)."""
     return _find_option(state, option_id) is not None
@@ -216,6 +239,7 @@ def offers(state: State, option_id: str) -> bool:
 
 def prompt(state: State, *, hint: bool | None = None) -> Reply:
     """What the officer should be looking at now; re-sent after errors and on resume."""
+    state = _settled(state)
     report, session = state.report, state.session
     pending = session.pending
     if report.status not in EDITABLE:
@@ -286,7 +310,7 @@ def _intro(state: State) -> Reply:
             report.today,
             report.filled,
             report.skipped,
-            len(report.template.asked),
+            len(report.asked),
         )
     ]
     if report.status == "returned":
@@ -298,7 +322,7 @@ def _intro(state: State) -> Reply:
 def _question(report: Report, ind: Indicator, *, hint: bool | None = None) -> Reply:
     """The question; the input hint once per section (or kind), and again after an error."""
     template = report.template
-    asked = template.asked
+    asked = report.asked
     index = next(n for n, i in enumerate(asked, 1) if i.code == ind.code)
     section = template.section(ind.section)
     unit = f" ({ind.unit})" if ind.unit and ind.kind is not Kind.CHOICE else ""
@@ -346,7 +370,7 @@ def _starts_a_kind(asked: tuple[Indicator, ...], position: int) -> bool:
 
 def _done_prompt(report: Report) -> Reply:
     return Reply(
-        texts.all_answered(report.filled, report.skipped, len(report.template.asked)),
+        texts.all_answered(report.filled, report.skipped, len(report.asked)),
         (Option("nop", texts.SUBMIT, "1"), _review_option("2")),
     )
 
@@ -363,7 +387,7 @@ def _submit_prompt(report: Report) -> Reply:
             report.unit_name,
             report.filled,
             report.skipped,
-            len(report.template.asked),
+            len(report.asked),
             missing,
             report.reviewer,
         ),
@@ -626,7 +650,7 @@ def _advance(state: State, after: str, lines: list[str]) -> tuple[State, list[Re
 
 def _next_code(report: Report, after: str | None) -> str | None:
     """The next question not yet answered, after ``after`` first, then from the top."""
-    asked = [i.code for i in report.template.asked]
+    asked = [i.code for i in report.asked]
     start = asked.index(after) + 1 if after in asked else 0
     for code in [*asked[start:], *asked[:start]]:
         a = report.answers.get(code)
@@ -636,7 +660,7 @@ def _next_code(report: Report, after: str | None) -> str | None:
 
 
 def _back(state: State, code: str) -> tuple[State, list[Reply]]:
-    asked = [i.code for i in state.report.template.asked]
+    asked = [i.code for i in state.report.asked]
     index = asked.index(code) if code in asked else len(asked)
     if index == 0:
         return state, [_with_prompt(state, texts.FIRST_QUESTION)]
@@ -692,11 +716,22 @@ def _jump(state: State, args: str) -> tuple[State, list[Reply]]:
         lines.append(texts.computed_not_asked(ind.code, ind.label, ", ".join(parts)))
         ind = template.by_code[parts[0]]
     elif ind.kind is Kind.GROUP:
-        ind = next(
-            i
-            for i in template.asked
-            if i.section == ind.section and i.stt.startswith(ind.stt + ".")
+        child = next(
+            (
+                i
+                for i in report.asked
+                if i.section == ind.section and i.stt.startswith(ind.stt + ".")
+            ),
+            None,
         )
+        if child is None:
+            return state, [_with_prompt(state, texts.group_not_asked(ind.code))]
+        ind = child
+    if not any(i.code == ind.code for i in report.asked):
+        message = (
+            texts.not_relevant(ind.code, ind.relevant) if ind.ask else texts.not_for_level(ind.code)
+        )
+        return state, [_with_prompt(state, message)]
     new = replace(state, session=Session(ind.code))
     p = prompt(new)
     return new, [Reply("\n\n".join([*lines, p.text]), p.options, p.asks)]
@@ -757,7 +792,7 @@ def _review(report: Report, args: str) -> list[Reply]:
             report.period_label,
             report.filled,
             report.skipped,
-            len(template.asked),
+            len(report.asked),
         )
     ]
     head.append(texts.review_missing(missing) if missing else texts.REVIEW_COMPLETE)

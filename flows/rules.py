@@ -39,6 +39,16 @@ def _totals_of(template: Template) -> dict[str, tuple[Indicator, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def _capped_by(template: Template) -> dict[str, tuple[Indicator, ...]]:
+    """For each part, the wholes its sum with the other parts must not exceed."""
+    out: dict[str, list[Indicator]] = {}
+    for ind in template.indicators:
+        for part in ind.parts_at_most:
+            out.setdefault(part, []).append(ind)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def violation(
     template: Template, code: str, value: Value, values: Mapping[str, Value | None]
 ) -> str | None:
@@ -64,6 +74,14 @@ def violation(
         problem = _sum_problem(template, total, known, fig)
         if problem:
             return problem
+    for whole in (*((ind,) if ind.parts_at_most else ()), *_capped_by(template).get(code, ())):
+        whole_value = known.get(whole.code)
+        parts = [(p, known.get(p)) for p in whole.parts_at_most]
+        numbers = [v for _, v in parts if isinstance(v, Decimal)]
+        if isinstance(whole_value, Decimal) and sum(numbers, Decimal(0)) > whole_value:
+            listing = " + ".join(fig(p) for p, v in parts if isinstance(v, Decimal))
+            total_text = show(whole, sum(numbers, Decimal(0)), with_unit=False)
+            return texts.parts_exceed(whole.full_label, fig(whole.code), listing, total_text)
     return None
 
 

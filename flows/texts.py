@@ -293,6 +293,25 @@ def sum_mismatch(total: str, total_value: str, parts: str, parts_sum: str) -> st
     )
 
 
+def not_relevant(code: str, condition: str) -> str:
+    return f"{code} chỉ hỏi khi {condition}; với số liệu hiện tại, không cần nhập."
+
+
+def not_for_level(code: str) -> str:
+    return f"{code} không áp dụng cho cấp của đơn vị mình: dòng này để trống trong phụ lục."
+
+
+def group_not_asked(code: str) -> str:
+    return f"Nhóm {code} hiện không có câu nào cần nhập."
+
+
+def parts_exceed(whole: str, whole_value: str, parts: str, parts_sum: str) -> str:
+    return (
+        f"✗ Các dòng chi tiết ({parts} = {parts_sum}) không thể lớn hơn {lower_first(whole)} "
+        f"({whole_value}). Nhập lại."
+    )
+
+
 def sum_exceeded(total: str, total_value: str, parts: str, parts_sum: str) -> str:
     return (
         f"✗ Các dòng chi tiết ({parts} = {parts_sum}) đã vượt {lower_first(total)} "

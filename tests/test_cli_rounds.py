@@ -89,7 +89,7 @@ def test_once_the_previous_round_is_closed_the_next_one_opens(run):
 
 def test_another_templates_open_round_does_not_stop_a_round_opening(run):
     run("round", "open", "--template", "huyen", "--period", "2024-Q2")
-    assert "✓ Đã mở kỳ Quý III/2024 (biểu xa)" in open_xa(run, "2024-Q3")
+    assert "✓ Đã mở kỳ Quý III/2024 (biểu xa, phiên bản 1)" in open_xa(run, "2024-Q3")
 
 
 def test_the_period_in_progress_opens_beside_the_last_one_and_says_it_is_still_open(run):

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from bot.chat.conversations import Conversations, utc_now
-from bot.cli import database, rounds, units, vietnamese
+from bot.cli import database, rounds, templates, units, vietnamese
 from bot.cli import export as cli_export
-from bot.cli.common import CODE, FILE, NUMBER, TEMPLATE, fail, open_store, settings
+from bot.cli.common import CODE, NUMBER, fail, open_store, settings
 from bot.console import demo as demo_data
-from flows import catalog
-from flows.catalog import Kind, TemplateError
 from flows.texts import ROLE_NAMES
 from storage.errors import UnknownUnit
 from storage.models import Level, Role, Unit
@@ -40,70 +37,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-template_app = typer.Typer(help="Biểu mẫu (danh mục chỉ tiêu).", no_args_is_help=True)
 app.add_typer(database.app, name="db")
 app.add_typer(units.app, name="units")
 app.add_typer(rounds.app, name="round")
-app.add_typer(template_app, name="template")
+app.add_typer(templates.app, name="template")
 cli_export.register(app)
 
 vietnamese.install()  # the framework's own words (Usage, Options…) in Vietnamese too
-
-
-# --- templates
-@template_app.command("check")
-def template_check(
-    path: Annotated[
-        Path, typer.Argument(help="Tệp biểu mẫu YAML.", metavar=FILE, show_default=False)
-    ],
-) -> None:
-    """Kiểm tra một tệp biểu mẫu YAML."""
-    try:
-        template = catalog.load_file(path)
-    except TemplateError as exc:
-        fail(str(exc))
-    typer.echo(
-        f"✓ {path.name}: biểu '{template.id}', {len(template.indicators)} dòng, "
-        f"{len(template.asked)} câu hỏi, {len(template.computed)} tỷ lệ tự tính."
-    )
-
-
-@template_app.command("show")
-def template_show(
-    template_id: Annotated[
-        str, typer.Argument(help="Mã biểu mẫu: xa hoặc huyen.", metavar=TEMPLATE)
-    ],
-) -> None:
-    """In danh mục chỉ tiêu của một biểu mẫu (xa, huyen)."""
-    try:
-        template = catalog.load(template_id)
-    except TemplateError as exc:
-        fail(str(exc))
-    typer.echo(f"{template.name} — {len(template.asked)} câu hỏi")
-    for section in template.sections:
-        typer.echo(f"\n{section.code}. {section.label.upper()}")
-        for ind in (i for i in template.indicators if i.section == section.code):
-            typer.echo(_describe(ind))
-
-
-def _describe(ind: catalog.Indicator) -> str:
-    indent = "  " * (ind.depth - 1)
-    unit = f" [{ind.unit_column}]" if ind.unit_column else ""
-    extras = []
-    if ind.kind is Kind.RATIO_COMPUTED:
-        extras.append(f"= {ind.formula}")
-    elif ind.kind is not Kind.GROUP:
-        extras.append(ind.kind.value)
-    extras += [f"≤ {w}" for w in ind.at_most]
-    if ind.sum_of:
-        extras.append(f"= {' + '.join(ind.sum_of)}")
-    extras += [f"nên ≤ {w}, hỏi lại nếu vượt" for w in ind.soft_at_most]
-    if ind.carry_over:
-        extras.append("giữ kỳ trước")
-    if not ind.ask and ind.kind.is_asked:
-        extras.append("không hỏi, in để trống")
-    tail = f"  ({'; '.join(extras)})" if extras else ""
-    return f"{indent}{ind.code:<10} {ind.label}{unit}{tail}"
 
 
 # --- invites

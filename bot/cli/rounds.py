@@ -16,6 +16,7 @@ from storage.errors import DeadlineBeforeCutoff, UnknownTemplate
 from storage.models import Round, RoundStatus
 from storage.repository import Repository, RepositoryError
 
+TEMPLATE_ID_HELP = "Mã biểu mẫu, ví dụ xa, huyen, xa-2025 (xem: cchc-bot template list)."
 app = typer.Typer(help="Kỳ báo cáo: mở, xem, gia hạn, đóng.", no_args_is_help=True)
 
 PERIOD_HELP = "Kỳ: 2024-Q3 (quý), 2024-H1 (6 tháng), 2024-9M (9 tháng), 2024-Y (năm)."
@@ -25,7 +26,13 @@ STATUS_NAMES = {RoundStatus.OPEN.value: "đang mở", RoundStatus.CLOSED.value: 
 
 @app.command("open")
 def round_open(
-    template: Annotated[str, typer.Option(help="Biểu mẫu: xa hoặc huyen.", metavar=TEMPLATE)],
+    template: Annotated[
+        str,
+        typer.Option(
+            help=TEMPLATE_ID_HELP,
+            metavar=TEMPLATE,
+        ),
+    ],
     period: Annotated[str, typer.Option(help=PERIOD_HELP, metavar=PERIOD)],
     deadline: Annotated[
         str | None,
@@ -57,12 +64,13 @@ def round_open(
         fail(str(DeadlineBeforeCutoff(due, end)))
     try:
         with open_store().transaction() as repo:
-            repo.open_round(template, p.code, start, end, due, utc_now())
+            opened = repo.open_round(template, p.code, start, end, due, utc_now())
             still_open = [r.period for r in repo.open_rounds(template) if r.period != p.code]
     except RepositoryError as exc:
         fail(str(exc))
     typer.echo(
-        f"✓ Đã mở kỳ {p.label} (biểu {template}): chốt số {start:%d/%m/%Y}–{end:%d/%m/%Y}, "
+        f"✓ Đã mở kỳ {p.label} (biểu {template}, phiên bản {opened.template_version}): "
+        f"chốt số {start:%d/%m/%Y}–{end:%d/%m/%Y}, "
         f"hạn nộp {due:%d/%m/%Y}."
     )
     if still_open:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from engine_states import NOW, XA, at, report
 
+from flows import catalog
 from flows.engine import (
     Answer,
     Command,
     Press,
+    Report,
     Session,
     State,
     Text,
@@ -557,3 +560,39 @@ def test_a_submitted_report_names_whom_to_ask_to_return_it():
     rep = report(status="submitted", reviewer="người duyệt của Huyện Sơn Hà (Nguyễn Văn Chi)")
     _, text = say(at("I.1", rep), "3")
     assert "hãy đề nghị người duyệt của Huyện Sơn Hà (Nguyễn Văn Chi) trả lại" in text
+
+
+# --- conditions and rules the forms need
+HUYEN = catalog.load("huyen")
+
+
+def huyen_at(code: str, answers: dict[str, Answer] | None = None) -> State:
+    rep = Report(HUYEN, "Huyện Sơn Hà", "Quý III/2024", date(2024, 9, 20), answers or {})
+    return at(code, rep)
+
+
+def test_rows_asked_on_a_condition_are_skipped_while_it_does_not_hold():
+    state, _ = say(huyen_at("I.6"), "0")  # no survey held
+    assert state.session.code == "I.7"
+    assert "I.6.1" not in state.report.missing() and "I.6.2" not in state.report.missing()
+
+
+def test_rows_asked_on_a_condition_follow_once_it_holds():
+    state, _ = say(huyen_at("I.6"), "1")
+    assert state.session.code == "I.6.1"
+    assert "I.6.1" in state.report.missing()
+
+
+def test_a_row_whose_condition_does_not_hold_cannot_be_jumped_to():
+    state, text = say(huyen_at("I.6", {"I.6": Answer(0)}), "/sua I.6.1")
+    assert "I.6.1 chỉ hỏi khi I.6 = 1" in text
+    assert state.session.code == "I.6"
+
+
+def test_parts_together_never_exceed_their_whole():
+    answers = {"I.5.1": Answer(Decimal(10)), "I.5.2": Answer(Decimal(6))}
+    state, text = say(huyen_at("I.5.3", answers), "5")
+    assert "không thể lớn hơn tổng số nhiệm vụ được giao (10)" in text
+    assert state.report.value("I.5.3") is None
+    state, _ = say(state, "4")
+    assert state.report.value("I.5.3") == Decimal(4)
