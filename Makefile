@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean templates
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CCHC Bot needs Python 3.11 or newer")'
@@ -32,3 +32,9 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/telegram_bench.py
 	@if [ -f bench/export_bench.py ]; then $(BIN)/python bench/export_bench.py; fi
+
+# Shipped templates built from the spreadsheet a province sent (flows/templates/sources).
+templates: $(STAMP)
+	$(BIN)/cchc-bot template import flows/templates/sources/huyen-thanhhoa.xlsx \
+		--id huyen-thanhhoa --level huyen --dry-run --output flows/templates/huyen-thanhhoa.yaml \
+		--name "Thống kê số liệu CCHC cấp huyện, tỉnh Thanh Hóa (Biểu của huyện Thọ Xuân)"

@@ -173,11 +173,14 @@ def _value(ws: Worksheet, row: int, column: int | None) -> str | Decimal | None:
     """Số liệu as the sheet holds it: a number cell as a number, text as text."""
     if column is None:
         return None
-    value = ws.cell(row=row, column=column).value
+    cell = ws.cell(row=row, column=column)
+    value = cell.value
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int | float):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        # 99,37 % typed into a percent-formatted cell is stored as 0.9937
+        return number * 100 if "%" in (cell.number_format or "") else number
     return " ".join(str(value).split())

@@ -163,6 +163,12 @@ def decode(indicator: Indicator, stored: str | None) -> Value | None:
     return Decimal(stored)
 
 
+def fits(indicator: Indicator, value: Value) -> bool:
+    """Whether a figure stored under another template's version is one this row can hold: a
+    choice code the row still offers (last period's "3 cấp" is no answer to a 2-level form)."""
+    return indicator.kind is not Kind.CHOICE or value in indicator.choice_codes
+
+
 def plain(value: Decimal) -> str:
     """'4318.9', '785', '99.37': no exponent, no trailing zeros."""
     if value == value.to_integral_value():

@@ -150,6 +150,9 @@ class Template(BaseModel):
     title: str = "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH"
     level: Annotated[str, Field(pattern=r"^(tinh|huyen|xa)$")]
     source: str = ""
+    # Templates whose reports this one follows on from (xa-2025 after xa): the same codes mean
+    # the same rows, so their last period's figures are this one's "Kỳ trước".
+    continues: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")], ...] = ()
     sections: tuple[Section, ...]
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 COMPARISON = re.compile(
-    r"^\s*(?P<code>[IVX]+(?:\.\d+)+)\s*(?P<op>==|=|!=|<>|>=|<=|>|<)\s*(?P<number>\d+(?:[.,]\d+)?)\s*$"
+    r"^\s*(?P<code>[IVX]+(?:\.\d+)+)\s*(?P<op>==|=|!=|<>|≠|>=|≥|<=|≤|>|<)\s*(?P<number>\d+(?:[.,]\d+)?)\s*$"
 )
 JOINERS = re.compile(r"\s+(và|and|hoặc|or)\s+", re.IGNORECASE)
 OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -23,6 +23,9 @@ OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<>": lambda a, b: a != b,
+    "≠": lambda a, b: a != b,
+    "≥": lambda a, b: a >= b,
+    "≤": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
     "<": lambda a, b: a < b,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +42,7 @@ BREAKDOWN_MARK = re.compile(r"^\s*trong\s+đó\s*[:.]?\s*", re.I)
 PERIOD_AND_UNIT = re.compile(
     r"\s+(QUÝ\b|0?6 THÁNG|0?9 THÁNG|NĂM\s+\d{4}|CỦA\b|KỲ\b).*$", re.IGNORECASE
 )
+FIGURE = re.compile(r"^\s*\d{1,3}([.,]\d{3})*([.,]\d+)?\s*%?\s*$")
 DASH = re.compile(r"^\s*[-–+•]\s*")
 
 PART_WORDS = (
@@ -192,6 +193,7 @@ def infer(
     rows: Sequence[SheetRow], *, template_id: str, name: str, level: str, title: str = ""
 ) -> Inferred:
     findings: list[Finding] = []
+    rows = [_tidy(row, findings) for row in rows]
     sections = _sections(rows, findings)
     if not any(s.nodes for s in sections):
         raise InferenceError("bảng không có dòng chỉ tiêu nào dưới dòng tiêu đề")
@@ -207,6 +209,37 @@ def infer(
     template = _template(sections, template_id, name, level, title, findings)
     codes = {n.row.line: n.code for s in sections for n in s.nodes}
     return Inferred(template, findings, codes)
+
+
+# --- cells in the wrong column ------------------------------------------------------------------
+def _tidy(row: SheetRow, findings: list[Finding]) -> SheetRow:
+    """Put back what a copied table shifted one column: the label typed under STT ("- Cấp xã"
+    with nothing under Chỉ tiêu), a figure typed under Đơn vị tính ("2.380")."""
+    if row.title:
+        return row
+    stt, label, unit, value = row.stt, row.label, row.unit, row.value
+    moved = []
+    if (
+        stt
+        and not label
+        and not STT.match(stt)
+        and not ROMAN.match(stt)
+        and not BREAKDOWN_MARK.match(stt)
+    ):
+        stt, label = "", stt
+        moved.append("tên chỉ tiêu nằm ở cột STT")
+    if FIGURE.match(unit):
+        moved.append(f"số {unit} nằm ở cột đơn vị tính")
+        unit = ""
+        if value is None or value == "":
+            value = row.unit
+    label = label.strip().rstrip(":").strip()  # "Số TTHC cấp huyện:"
+    if not moved:
+        return replace(row, label=label) if label != row.label else row
+    findings.append(
+        Finding(row.line, "", f"{'; '.join(moved)}: đã chuyển về đúng cột.", fixed=True)
+    )
+    return replace(row, stt=stt, label=label, unit=unit, value=value)
 
 
 # --- sections and numbering ---------------------------------------------------------------
@@ -402,12 +435,44 @@ def _kind(node: _Node, findings: list[Finding]) -> None:
         findings.append(Finding(node.row.line, node.code, f"lựa chọn theo mã: {codes}."))
         return
     folded = fold(unit)
-    if folded == "%":
+    label = fold(node.label)
+    if node.children and label.startswith("so lieu"):  # "Số liệu về …": a heading, any unit
+        node.kind = Kind.GROUP
+    elif folded == "%":
         node.kind = Kind.RATIO_ENTERED  # computed if its parts are found (_ratio)
+    elif label.startswith("ty le") and not node.children:
+        node.kind = Kind.RATIO_ENTERED
+        if unit:
+            node.unit = "%"
+            findings.append(
+                Finding(
+                    node.row.line,
+                    node.code,
+                    f"tỷ lệ có đơn vị tính “{unit}”: coi là %.",
+                    fixed=True,
+                )
+            )
     elif "trieu" in folded or "dong" in folded.split():
         node.kind = Kind.AMOUNT
     elif unit:
         node.kind = Kind.COUNT
+    elif node.breakdown and node.parent is not None and node.parent.kind in NUMBERS:
+        node.kind = node.parent.kind  # "- Cấp xã" under a count counts the same thing
+    elif (
+        label.startswith(COUNT_WORDS)
+        and not label.startswith("so lieu")  # "Số liệu về …" heads a group
+        and (not node.children or node.row.value not in (None, ""))
+    ):
+        node.kind = Kind.COUNT
+        findings.append(
+            Finding(
+                node.row.line,
+                node.code,
+                "không có đơn vị tính; tên bắt đầu bằng “Số”: coi là số lượng "
+                "(ghi đơn vị tính hoặc cột kind nếu khác).",
+                undecided=True,
+            )
+        )
     elif node.children:
         node.kind = Kind.GROUP
     elif node.row.value is not None:
@@ -441,6 +506,10 @@ def _choices(unit: str) -> list[dict[str, Any]]:
     return [{"code": code, "label": label} for label, code in sorted(found, key=lambda x: x[1])]
 
 
+NUMBERS = (Kind.COUNT, Kind.AMOUNT)
+COUNT_WORDS = ("so ", "tong so ", "so luong ")
+
+
 # --- ratios and sums --------------------------------------------------------------------------
 def _ratio(node: _Node, findings: list[Finding]) -> None:
     if node.kind is not Kind.RATIO_ENTERED or "kind" in _given(node) or "formula" in _given(node):
@@ -469,6 +538,8 @@ def _ratio(node: _Node, findings: list[Finding]) -> None:
             )
         )
         return
+    if not node.children and _score(first) == _score(second):
+        return  # rows beside a ratio are its parts only if their labels tell whole from part
     whole, part = (first, second) if _score(first) >= _score(second) else (second, first)
     node.kind = Kind.RATIO_COMPUTED
     node.formula = f"{part.code} / {whole.code} * 100"
@@ -496,10 +567,9 @@ def _sum(node: _Node, findings: list[Finding]) -> None:
         return
     if {"rule", "kind"} & _given(node):  # the author has said what the row is
         return
-    parts = node.children
-    same_unit = all(
-        c.kind in (Kind.COUNT, Kind.AMOUNT) and fold(c.unit) == fold(node.unit) for c in parts
-    )
+    # Its rows of the same unit, leaving out a ratio among them ("Tỷ lệ ĐVSNCL đã cắt giảm").
+    parts = [c for c in node.children if c.kind not in (Kind.RATIO_ENTERED, Kind.RATIO_COMPUTED)]
+    same_unit = all(c.kind in NUMBERS and fold(c.unit) == fold(node.unit) for c in parts)
     if not same_unit or len(parts) < 2:
         return
     node.sum_of = [c.code for c in parts]
@@ -595,9 +665,19 @@ def _template(
         for err in exc.errors():
             text = str(err["msg"]).removeprefix("Value error, ")
             code = re.search(r"Dòng ([IVX]+(?:\.\d+)+)", text)
-            line = by_code.get(code.group(1)) if code else None
+            line = by_code.get(code.group(1)) if code else _line_at(sections, err["loc"])
             messages.append(f"Dòng {line}: {text}" if line else text)
         raise InferenceError("; ".join(messages)) from exc
+
+
+def _line_at(sections: list[_Section], loc: tuple[int | str, ...]) -> int | None:
+    """The sheet row a validation error's location ("sections", 2, "rows", 32, …) points at."""
+    if len(loc) >= 4 and loc[0] == "sections" and loc[2] == "rows":
+        section, row = loc[1], loc[3]
+        if isinstance(section, int) and isinstance(row, int) and section < len(sections):
+            nodes = sections[section].nodes
+            return nodes[row].row.line if row < len(nodes) else None
+    return None
 
 
 def _heading(title: str, findings: list[Finding]) -> str:

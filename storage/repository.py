@@ -711,11 +711,15 @@ class Repository:
         query = select(Answer).where(Answer.submission_id == submission_id).order_by(col(Answer.id))
         return {answer.code: answer for answer in self.session.exec(query)}
 
-    def previous_values(self, unit_id: int, round_: Round) -> dict[str, str | None]:
+    def previous_values(
+        self, unit_id: int, round_: Round, continues: Iterable[str] = ()
+    ) -> dict[str, str | None]:
         """Last period's figures, offered to the officer as a comparison and a starting point.
 
         A round counts only if it holds at least one real figure: a report someone opened but
-        only skipped through must not hide the figures of the quarter before it.
+        only skipped through must not hide the figures of the quarter before it. Rounds of the
+        templates this one ``continues`` count too (a commune's last `xa` report before its
+        first `xa-2025` one).
         """
         has_figure = (
             select(Answer.id)
@@ -731,7 +735,7 @@ class Repository:
             .join(Round, col(Round.id) == col(Submission.round_id))
             .where(
                 Submission.unit_id == unit_id,
-                Round.template == round_.template,
+                col(Round.template).in_([round_.template, *continues]),
                 col(Round.cutoff_end) < round_.cutoff_end,
                 has_figure,
             )

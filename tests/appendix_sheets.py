@@ -24,7 +24,8 @@ def xlsx_from_tsv(
     extras: Mapping[str, Mapping[str, str]] | None = None,
 ) -> bytes:
     """``extras``: extra columns (kind, formula, rule …) by the row's STT as the seed prints
-    it, with the section's Roman numeral or "Biểu mẫu" number before it ("I 4.2", "7 6.6.1")."""
+    it, with the section's Roman numeral or "Biểu mẫu" number before it ("I 4.2", "7 6.6.1"),
+    or by its line in the fixture ("#140"), for a form whose numbers repeat."""
     lines = (FIXTURES / name).read_text(encoding="utf-8").rstrip("\n").split("\n")
     extras = extras or {}
     extra_names = sorted({k for v in extras.values() for k in v})
@@ -42,7 +43,7 @@ def xlsx_from_tsv(
     for text in title:
         merged(text)
     section = ""
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         cells = line.split("\t")
         if len(cells) == 1:  # a title between tables: "Biểu mẫu 2 Cải cách thể chế"
             merged(cells[0])
@@ -63,7 +64,8 @@ def xlsx_from_tsv(
         for column, text in enumerate(cells, 1):
             ws.cell(row=row, column=column, value=_typed(text) if column == 4 else text or None)
         for offset, extra in enumerate(extra_names, 6):
-            value = extras.get(f"{section} {cells[0].rstrip('.')}", {}).get(extra)
+            by_stt = extras.get(f"{section} {cells[0].rstrip('.')}", {})
+            value = extras.get(f"#{number}", by_stt).get(extra)
             ws.cell(row=row, column=offset, value=value)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -121,4 +123,30 @@ def seed_000_sheet(extras: bool = True) -> bytes:
 def seed_003_sheet(extras: bool = True) -> bytes:
     return xlsx_from_tsv(
         "seed_003_appendix.tsv", SEED_003_TITLE, SEED_003_EXTRAS if extras else None
+    )
+
+
+# Seed 002 (Huyện Thọ Xuân, Thanh Hóa) numbers its parts 1.–7. and repeats numbers, so its
+# extra columns go by the fixture's line. These are what `huyen-thanhhoa`'s source states.
+SEED_002_EXTRAS: dict[str, dict[str, str]] = {
+    "#6": {"rule": "≤ I.1.1"},  # tasks done, at most those planned
+    "#12": {"rule": "≤ I.2.3"},  # problems dealt with, at most those found
+    "#14": {"rule": "≥ I.3.2 + I.3.3"},  # tasks done on time or late, at most those given
+    "#15": {"rule": "≤ I.3.1"},
+    "#16": {"rule": "≤ I.3.1"},
+    "#92": {"kind": "count"},  # letters of apology: the seed gives no unit
+    "#105": {"rule": "nên ≤ IV.2.1"},  # staff present, usually within the quota
+    "#111": {"rule": "nên ≤ IV.3.1"},
+    "#140": {"rule": "tổng VI.2 + VI.3 + VI.4 + VI.5"},  # public service units by autonomy
+    **{f"#{n}": {"kind": "count"} for n in range(141, 148)},
+}
+SEED_002_TITLE = (
+    "THỐNG KÊ SỐ LIỆU VỀ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
+    "(Kèm theo Báo cáo số /BC-UBND ngày tháng 3 năm 2024)",
+)
+
+
+def seed_002_sheet(extras: bool = True) -> bytes:
+    return xlsx_from_tsv(
+        "seed_002_appendix.tsv", SEED_002_TITLE, SEED_002_EXTRAS if extras else None
     )

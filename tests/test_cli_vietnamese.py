@@ -51,7 +51,18 @@ def test_the_help_of_every_command_has_no_english_framework_words(path):
 def test_the_top_level_help_lists_commands_in_the_order_they_are_used():
     out = invoke("--help").output
     listed = re.findall(r"^│ (\w+) ", out, flags=re.MULTILINE)
-    assert listed == ["db", "units", "invite", "round", "template", "export", "chat", "run", "demo"]
+    assert listed == [
+        "db",
+        "units",
+        "template",
+        "invite",
+        "round",
+        "prefill",
+        "export",
+        "chat",
+        "run",
+        "demo",
+    ]
 
 
 def test_there_are_no_shell_completion_options():

@@ -311,10 +311,13 @@ class Conversations:
             for code, a in repo.answers(submission.id).items()  # type: ignore[arg-type]
             if code in by_code
         }
+        earlier = repo.previous_values(unit.id, round_, template.continues)  # type: ignore[arg-type]
         previous = {
             code: value
-            for code, stored in repo.previous_values(unit.id, round_).items()  # type: ignore[arg-type]
-            if code in by_code and (value := ans.decode(by_code[code], stored)) is not None
+            for code, stored in earlier.items()
+            if code in by_code
+            and (value := ans.decode(by_code[code], stored)) is not None
+            and ans.fits(by_code[code], value)
         }
         submitted_at = submission.submitted_at
         report = engine.Report(

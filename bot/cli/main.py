@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from bot.chat.conversations import Conversations, utc_now
-from bot.cli import database, rounds, templates, units, vietnamese
+from bot.cli import database, prefill, rounds, templates, units, vietnamese
 from bot.cli import export as cli_export
 from bot.cli.common import CODE, NUMBER, fail, open_store, settings
 from bot.console import demo as demo_data
@@ -20,7 +20,7 @@ from storage.models import Level, Role, Unit
 from storage.repository import Repository, RepositoryError
 
 # The order an admin meets the commands in: set up, then run.
-ORDER = ["db", "units", "invite", "round", "template", "export", "chat", "run", "demo"]
+ORDER = ["db", "units", "template", "invite", "round", "prefill", "export", "chat", "run", "demo"]
 
 
 class InOrder(TyperGroup):
@@ -42,6 +42,7 @@ app.add_typer(units.app, name="units")
 app.add_typer(rounds.app, name="round")
 app.add_typer(templates.app, name="template")
 cli_export.register(app)
+prefill.register(app)
 
 vietnamese.install()  # the framework's own words (Usage, Options…) in Vietnamese too
 

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from bot.chat.conversations import utc_now
-from bot.cli.common import FILE, NUMBER, fail, open_store, os_problem
+from bot.cli.common import FILE, NUMBER, TEMPLATE, fail, open_store, os_problem
 from exports import appendix_reader
 from exports.template_sheet import template_bytes
 from flows import catalog, template_inference
@@ -31,7 +31,9 @@ from storage.repository import SHIPPED, Repository
 DEFAULT_TITLE = catalog.Template.model_fields["title"].default
 app = typer.Typer(help="Biểu mẫu (danh mục chỉ tiêu).", no_args_is_help=True)
 
-TEMPLATE_ID = typer.Argument(help="Mã biểu mẫu, ví dụ xa (xem: cchc-bot template list).")
+TEMPLATE_ID = typer.Argument(
+    help="Mã biểu mẫu, ví dụ xa (xem: cchc-bot template list).", metavar=TEMPLATE
+)
 LEVEL_WORDS = {"xa": ("cap xa", "ubnd xa", "xa,"), "huyen": ("cap huyen", "ubnd huyen"),
                "tinh": ("cap tinh", "ubnd tinh", "so noi vu")}  # fmt: skip
 
@@ -85,7 +87,7 @@ def template_import(
         inferred = template_inference.infer(
             rows,
             template_id=template_id,
-            name=name or _stored_name(template_id) or path.stem,
+            name=name or (None if dry_run else _stored_name(template_id)) or path.stem,
             level=level,
             title=title,
         )
@@ -100,7 +102,11 @@ def template_import(
     if output is not None:
         try:
             output.write_text(
-                catalog.to_yaml(template, f"Nhập từ {path.name} bằng cchc-bot template import."),
+                catalog.to_yaml(
+                    template,
+                    f"Nhập từ {path.name} bằng cchc-bot template import.\n"
+                    "Muốn sửa: sửa bảng tính rồi nhập lại, đừng sửa tệp này.",
+                ),
                 encoding="utf-8",
             )
         except OSError as exc:

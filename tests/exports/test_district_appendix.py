@@ -62,3 +62,42 @@ def test_the_title_names_the_district_and_its_ratio_is_computed(sheet):
     )
     ratio_row = next(r for r in range(8, 20) if sheet.cell(r, 2).value.startswith("Tỷ lệ hoàn"))
     assert sheet.cell(ratio_row, 4).value == pytest.approx(75.86)  # 22 / 29, not the seed's 75,8
+
+
+def _value_of(ws: Worksheet, label: str) -> object:
+    [value] = [r[3].value for r in ws.iter_rows() if r[1].value == label]
+    return value
+
+
+def test_rows_whose_condition_does_not_hold_print_empty_whatever_was_typed_before():
+    # I.6.1 (phiếu khảo sát) was typed while I.6 said Có, then I.6 became Không.
+    stored = {"I.6": Stored("0"), "I.6.1": Stored("50"), "I.6.2": Stored("1")}
+    report = build_unit_report(
+        HUYEN, UnitInfo("LAMTHAO", "Huyện Lâm Thao", "huyen"), ROUND, stored, status="draft"
+    )
+    ws = open_xlsx(appendix_bytes(report)).active
+    assert _value_of(ws, HUYEN.by_code["I.6.1"].label) is None
+    assert _value_of(ws, HUYEN.by_code["I.6.2"].label) is None
+    assert report.total == len(HUYEN.asked) - 2  # and they do not count as missing
+
+
+def test_rows_whose_condition_holds_print_their_figures():
+    stored = {"I.6": Stored("1"), "I.6.1": Stored("50")}
+    report = build_unit_report(
+        HUYEN, UnitInfo("LAMTHAO", "Huyện Lâm Thao", "huyen"), ROUND, stored, status="draft"
+    )
+    ws = open_xlsx(appendix_bytes(report)).active
+    assert _value_of(ws, HUYEN.by_code["I.6.1"].label) == 50
+
+
+def test_rows_not_for_communes_stay_in_the_communes_appendix_empty():
+    xa = catalog.load("xa")
+    info = RoundInfo(
+        "xa", "2024-Q3", "Quý III/2024", date(2024, 9, 20), (date(2024, 6, 15), date(2024, 9, 14))
+    )
+    report = build_unit_report(
+        xa, UnitInfo("SONTRUNG", "Xã Sơn Trung", "xa"), info, {}, status="draft"
+    )
+    ws = open_xlsx(appendix_bytes(report)).active
+    label = xa.by_code["VII.5.1.1"].label
+    assert _value_of(ws, label) is None and report.total == len(xa.asked) == 48

@@ -59,3 +59,17 @@ def test_previous_values_are_empty_for_a_first_report(store: Store, report: Repo
         current = repo.round_by_period("xa", "2024-Q3")
         assert current is not None
         assert repo.previous_values(report.unit_id, current) == {}
+
+
+def test_a_template_that_continues_another_takes_its_last_figures(
+    store: Store, report: Report
+) -> None:
+    """A commune's first xa-2025 report shows its last xa report as Kỳ trước."""
+    unit = report.unit_id
+    with store.transaction() as repo:
+        _filed(repo, unit, "xa", "2025-Q2", date(2025, 6, 14), {"III.2.2": "790"})
+        later = repo.open_round(
+            "xa-2025", "2025-Q3", date(2025, 6, 15), date(2025, 9, 14), date(2025, 9, 20), NOW
+        )
+        assert repo.previous_values(unit, later) == {}
+        assert repo.previous_values(unit, later, ["xa"]) == {"III.2.2": "790"}
