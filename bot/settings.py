@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         default=None,
         description="Secret Zalo sends in X-Bot-Api-Secret-Token; derived if unset.",
     )
+    zalo_bot_name: str | None = Field(
+        default=None, description="The bot's name as people find it in Zalo, for invite cards."
+    )
     zalo_max_messages_per_second: float = Field(
         default=10, ge=0, description="Overall send rate toward Zalo (0 = no limiter)."
     )

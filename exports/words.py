@@ -101,3 +101,41 @@ PAGE_FOOTER = "Trang &P/&N"  # &P and &N are the page number and count in Excel'
 # --- file names (ASCII on purpose: they travel through chat apps and e-mail)
 FILE_PREFIX = "CCHC"
 COMPILED_FILE_PART = "tong-hop"
+
+# --- invite cards (PDF) and the invite list (xlsx), for onboarding a province
+CARD_HEADER = "CCHC Bot · Báo cáo cải cách hành chính"
+CARDS_TITLE = "Mã mời đăng ký CCHC Bot"
+LIST_SHEET = "Mã mời"
+LIST_HEADERS = ("Mã đơn vị", "Tên đơn vị", "Mã mời", "Liên kết Telegram", "Hạn dùng")
+ANY_ZALO_BOT = "CCHC Bot của tỉnh"
+
+
+def card_role(role_name: str) -> str:
+    return f"MÃ MỜI {role_name.upper()}"
+
+
+def card_unit_code(code: str) -> str:
+    return f"Mã đơn vị: {code}"
+
+
+def card_telegram(username: str | None, code: str) -> tuple[str, ...]:
+    """With a bot username the card has a QR code of the deep link, and the link spelled out."""
+    if username is None:
+        return ("Telegram: mở bot CCHC của tỉnh trên Telegram,", f"gõ /start {code}")
+    return (
+        "Telegram: quét mã QR bằng camera điện thoại,",
+        f"hoặc mở t.me/{username}",
+        f"rồi gõ /start {code}",
+    )
+
+
+def card_zalo(bot_name: str | None, code: str) -> tuple[str, str]:
+    """Zalo links cannot carry the code, so the officer types it: the same code works there."""
+    return (
+        f"Zalo: mở {bot_name or ANY_ZALO_BOT} trên Zalo, gửi tin nhắn",
+        f"/start {code} (hoặc chỉ gửi mã này).",
+    )
+
+
+def card_expiry(expires: str) -> str:
+    return f"Mỗi mã dùng một lần, hạn dùng đến {expires}."

@@ -50,6 +50,16 @@ INVITE_USED = "✗ Mã mời này đã được dùng. Mỗi mã chỉ dùng m�
 INVITE_EXPIRED = "✗ Mã mời đã hết hạn. Hãy xin mã mới từ Phòng Nội vụ."
 
 
+def revoked(unit_name: str, role: str, on: str) -> str:
+    """Someone whose role an admin ended (a lost phone, an officer who left) writes again."""
+    return (
+        f"Quyền {ROLE_NAMES.get(role, role)} của anh/chị ở {unit_name} đã được thu hồi ngày "
+        f"{on}, nên bot không nhận tin nhắn này. Số liệu anh/chị đã nhập vẫn được giữ nguyên.\n"
+        "Nếu anh/chị vẫn phụ trách đơn vị, hãy xin mã mời mới từ Phòng Nội vụ (hoặc người "
+        "quản trị) rồi gõ /start MÃ-MỜI."
+    )
+
+
 def invite_paused(until: str, *, just_now: bool) -> str:
     """After too many wrong codes from one account (see storage/repository)."""
     head = "✗ Mã mời không đúng. " if just_now else ""
@@ -680,3 +690,4 @@ DOWNLOAD_NOT_ALLOWED = (
     "Tài khoản nhận liên kết này không còn quyền xem tệp (vai trò đã thay đổi hoặc bị thu "
     "hồi). Hãy liên hệ Phòng Nội vụ."
 )
+

@@ -337,3 +337,23 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Revocation(SQLModel, table=True):
+    """A role someone held and no longer holds: who, where, which role, from when until when.
+
+    Revoking deletes the membership, so every query of who may act stays as it was; this row is
+    what is left of it, so that the person is told why they can no longer act (rather than
+    being treated as a stranger) and the admin can see who held a unit before. What they saved
+    keeps their user id in the audit trail, and the user row is never deleted.
+    """
+
+    __tablename__ = "revocations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    role: str = Field(sa_type=String(16))
+    granted_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime = Field(sa_type=UTCDateTime)
+

@@ -145,7 +145,10 @@ def test_list_shows_the_tree_with_levels_in_vietnamese(run):
         "    PHOCHAU  Xã Phổ Châu (xã)",
     ]
     assert "  SONHA  Huyện Sơn Hà (huyện)\n    SONTHANH  Xã Sơn Thành (xã)" in out
-    assert out.splitlines()[-1] == "8 đơn vị: 1 tỉnh, 2 huyện, 5 xã."
+    assert out.splitlines()[-2:] == [
+        "8 đơn vị: 1 tỉnh, 2 huyện, 5 xã.",
+        "Chưa có cán bộ nhập liệu: 2 huyện, 5 xã.",
+    ]
 
 
 def test_list_under_a_unit_shows_its_branch(run):
@@ -157,6 +160,7 @@ def test_list_under_a_unit_shows_its_branch(run):
         "  SONTHUONG  Xã Sơn Thượng (xã)",
         "  SONTRUNG  Xã Sơn Trung (xã)",
         "4 đơn vị: 1 huyện, 3 xã.",
+        "Chưa có cán bộ nhập liệu: 1 huyện, 3 xã.",
     ]
 
 
@@ -168,7 +172,10 @@ def test_list_under_an_unknown_unit_is_refused(run):
 
 
 def test_list_of_no_units_says_how_to_import_them(run):
-    assert "Chưa có đơn vị nào (nhập bằng: cchc-bot units import TỆP)." in run("units", "list")
+    assert (
+        "Chưa có đơn vị nào (nhập bằng: cchc-bot units registry --province TỈNH, "
+        "hoặc cchc-bot units import TỆP)."
+    ) in run("units", "list")
 
 
 @pytest.mark.parametrize("code", ["SONTRUNG", "sontrung", "SonTrung"])

@@ -56,6 +56,7 @@ def test_the_top_level_help_lists_commands_in_the_order_they_are_used():
         "units",
         "template",
         "invite",
+        "people",
         "round",
         "prefill",
         "export",

@@ -29,7 +29,7 @@ from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
-from storage import templates
+from storage import people, templates
 from storage.db import Store
 from storage.invite_codes import LOOKS_LIKE_CODE
 from storage.models import Role, Round, Submission, Unit, User
@@ -153,6 +153,8 @@ class Conversations:
         if user.blocked_at is not None:
             repo.mark_unblocked(user.id)
         memberships = repo.memberships(user.id)
+        if not memberships:
+            return Handled(Outcome([Reply(self._no_role(repo, user.id))]))
         officer_of = [u for m, u in memberships if m.role == Role.OFFICER]
         if officer_of:
             late = self._is_late(user, seq, now)
@@ -162,6 +164,15 @@ class Conversations:
         reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
         replies, notices = reviewers.handle(repo, user, reviewer_of, event, now, self.zone)
         return Handled(Outcome(replies, notices, stale_press=isinstance(event, Press)))
+
+    def _no_role(self, repo: Repository, user_id: int) -> str:
+        """Someone whose roles were all revoked is told so, not treated as a stranger."""
+        ended = people.last_revocation(repo, user_id)
+        if ended is None:
+            return texts.NOT_REGISTERED
+        revocation, unit = ended
+        on = revocation.revoked_at.astimezone(self.zone).strftime("%d/%m/%Y")
+        return texts.revoked(unit.name, revocation.role, on)
 
     @staticmethod
     def _is_late(user: User, seq: int | None, now: datetime) -> bool:

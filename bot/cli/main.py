@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from bot.chat.conversations import Conversations, utc_now
-from bot.cli import database, prefill, rounds, templates, units, vietnamese
+from bot.cli import database, invites, people, prefill, rounds, templates, units, vietnamese
 from bot.cli import export as cli_export
-from bot.cli.common import CODE, NUMBER, fail, open_store, settings
+from bot.cli.common import CODE, FILE, NUMBER, fail, open_store, settings
 from bot.console import demo as demo_data
 from flows.texts import ROLE_NAMES
 from storage.errors import UnknownUnit
@@ -20,7 +21,19 @@ from storage.models import Level, Role, Unit
 from storage.repository import Repository, RepositoryError
 
 # The order an admin meets the commands in: set up, then run.
-ORDER = ["db", "units", "template", "invite", "round", "prefill", "export", "chat", "run", "demo"]
+ORDER = [
+    "db",
+    "units",
+    "template",
+    "invite",
+    "people",
+    "round",
+    "prefill",
+    "export",
+    "chat",
+    "run",
+    "demo",
+]
 
 
 class InOrder(TyperGroup):
@@ -39,6 +52,7 @@ app = typer.Typer(
 )
 app.add_typer(database.app, name="db")
 app.add_typer(units.app, name="units")
+app.add_typer(people.app, name="people")
 app.add_typer(rounds.app, name="round")
 app.add_typer(templates.app, name="template")
 cli_export.register(app)
@@ -50,22 +64,43 @@ vietnamese.install()  # the framework's own words (Usage, Options…) in Vietnam
 # --- invites
 @app.command()
 def invite(
-    unit: Annotated[
-        str,
-        typer.Option(help="Mã đơn vị, ví dụ SONTRUNG (chữ hoa hay thường đều được).", metavar=CODE),
-    ],
     role: Annotated[
         Role,
         typer.Option(
             help="officer (cán bộ nhập liệu), reviewer (người duyệt) hoặc admin (quản trị)."
         ),
     ],
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Mã đơn vị, ví dụ SONTRUNG (chữ hoa hay thường đều được).", metavar=CODE),
+    ] = None,
+    under: Annotated[
+        str | None,
+        typer.Option(help="Mỗi đơn vị thuộc đơn vị này một mã, ví dụ 51 (cả tỉnh).", metavar=CODE),
+    ] = None,
+    level: Annotated[
+        Level | None, typer.Option(help="Với --under: cấp được mời (mặc định xa).")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Với --under: cả đơn vị đã có người ở vai trò này.")
+    ] = False,
+    pdf: Annotated[
+        Path | None, typer.Option(help="Với --under: thẻ mời in A4 (PDF).", metavar=FILE)
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="Với --under: danh sách mã mời (Excel).", metavar=FILE)
+    ] = None,
     days: Annotated[
         int | None,
         typer.Option(help="Số ngày mã còn hiệu lực (mặc định: INVITE_TTL_DAYS).", metavar=NUMBER),
     ] = None,
 ) -> None:
-    """Tạo một mã mời dùng một lần; dòng cuối cùng là mã."""
+    """Tạo mã mời dùng một lần: một mã (--unit, dòng cuối là mã) hoặc cả loạt (--under)."""
+    if unit is None or under is not None:
+        options = {"level": level, "every": every, "pdf": pdf, "xlsx": xlsx, "days": days}
+        invites.for_units_under(under, role, unit=unit, **options)
+        return
+    invites.refuse_bulk_options(level=level, every=every, pdf=pdf, xlsx=xlsx)
     loaded = settings()
     if days is not None and days <= 0:
         fail(f"số ngày hiệu lực (--days) phải lớn hơn 0, không được là {days}.")

@@ -26,6 +26,7 @@ TABLES = {
     "invite_failures",
     "outbox",
     "template_versions",
+    "revocations",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
