@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from flows import answers, engine
+from flows import answers, engine, template_inference
 from flows.answers import Accepted, Value
 from flows.catalog import Indicator, Kind, Template
 from flows.template_inference import SheetRow
@@ -60,6 +60,10 @@ class Prefill:
     unreadable: list[Unreadable] = field(default_factory=list)
     ratios_differ: list[RatioDiffers] = field(default_factory=list)
     relabelled: list[tuple[int, str]] = field(default_factory=list)  # matched by label, not STT
+
+    def typed(self, template: Template) -> dict[str, Value]:
+        """The figures the sheet gave, without the ratios computed from them."""
+        return {c: v for c, v in self.values.items() if template.by_code[c].kind.is_asked}
 
 
 def read_figures(template: Template, rows: Sequence[SheetRow], codes: Mapping[int, str]) -> Prefill:
@@ -108,6 +112,17 @@ def read_figures(template: Template, rows: Sequence[SheetRow], codes: Mapping[in
         if isinstance(computed, Decimal) and abs(computed - written) > RATIO_TOLERANCE:
             result.ratios_differ.append(RatioDiffers(line, code, written, computed))
     return result
+
+
+def sheet_codes(rows: Sequence[SheetRow], level: str, title: str = "") -> dict[int, str]:
+    """Each sheet line's code by the sheet's own numbering, fixed as an import would."""
+    try:
+        inferred = template_inference.infer(
+            rows, template_id="bang-tay", name="bảng", level=level, title=title
+        )
+    except template_inference.InferenceError:
+        return {}  # numbering past repair: labels alone will match
+    return inferred.codes
 
 
 def _match(

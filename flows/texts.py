@@ -691,3 +691,44 @@ DOWNLOAD_NOT_ALLOWED = (
     "hồi). Hãy liên hệ Phòng Nội vụ."
 )
 
+
+# --- last period's appendix sent as a file (Telegram) ------------------------------------------
+UPLOAD_NOT_XLSX = (
+    "Bot chỉ đọc được phụ lục dạng Excel (.xlsx). Anh/chị lưu tệp dưới dạng .xlsx rồi gửi lại."
+)
+UPLOAD_TOO_LARGE = "Tệp quá lớn (tối đa 2 MB); một phụ lục thường chỉ vài chục KB."
+UPLOAD_FAILED = "Không tải được tệp từ Telegram lúc này. Anh/chị gửi lại sau ít phút."
+UPLOAD_OFFICERS_ONLY = "Chỉ cán bộ nhập liệu gửi phụ lục kỳ trước để bot đọc số liệu."
+PREFILL_SAVE = "Lưu làm số liệu kỳ trước"
+PREFILL_CANCEL = "Huỷ"
+PREFILL_GONE = "Số liệu của tệp này đã được lưu hoặc huỷ rồi."
+PREFILL_CANCELLED = "Đã huỷ, không lưu gì."
+
+
+def upload_unreadable(why: str) -> str:
+    return f"Không đọc được tệp này: {why}"
+
+
+def prefill_read(
+    period_label: str, count: int, skipped: list[str], differ: list[str], examples: list[str]
+) -> str:
+    """What the bot read from the officer's file, short enough for a phone, before "Lưu"."""
+    lines = [f"📄 Đọc được {count} chỉ tiêu của phụ lục {period_label}, ví dụ:"]
+    lines += [f"• {e}" for e in examples]
+    if differ:
+        lines.append("Tỷ lệ bảng ghi khác với tỷ lệ tính từ số liệu (bot lưu tỷ lệ tính được):")
+        lines += [f"• {d}" for d in differ]
+    if skipped:
+        lines.append(f"Không lưu {len(skipped)} dòng không khớp hoặc không đọc được:")
+        lines += [f"• {s}" for s in skipped[:5]]
+        if len(skipped) > 5:
+            lines.append(f"• … và {len(skipped) - 5} dòng khác")
+    lines.append("Lưu các số liệu này làm số liệu kỳ trước?")
+    return "\n".join(lines)
+
+
+def prefill_saved(count: int, period_label: str) -> str:
+    return (
+        f"✓ Đã lưu {count} chỉ tiêu làm số liệu {period_label}. "
+        "Từ nay các câu hỏi có “Kỳ trước” để so sánh."
+    )

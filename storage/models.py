@@ -357,3 +357,20 @@ class Revocation(SQLModel, table=True):
     granted_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime = Field(sa_type=UTCDateTime)
 
+
+class PendingPrefill(SQLModel, table=True):
+    """Figures an officer sent as last period's appendix, read and waiting for "Lưu".
+
+    Kept in the database, not in the process, so the press that confirms them may reach
+    another bot process than the file did; taken (deleted) once confirmed or cancelled.
+    """
+
+    __tablename__ = "pending_prefills"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    template: str = Field(sa_type=String(32))
+    period: str = Field(sa_type=String(16))
+    body: str = Field(sa_type=Text)  # {"code": "stored value", …}
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -252,6 +252,7 @@ class FakeTelegram(FakeServer[int]):
                 ("deleteMyCommands", self._delete_my_commands),
                 ("getMyCommands", self._get_my_commands),
                 ("sendDocument", self._send_document),
+                ("getFile", self._get_file),
                 ("sendChatAction", self._send_chat_action),
                 ("setWebhook", self._set_webhook),
                 ("deleteWebhook", self._delete_webhook),
@@ -315,6 +316,66 @@ class FakeTelegram(FakeServer[int]):
             self._changed()
         self._call_soon(self._wake_pollers)
         return update_id
+
+    def user_sends_document(
+        self, user_id: int, filename: str, content: bytes, *, caption: str | None = None
+    ) -> int:
+        """Queue a message carrying a file, as when a user attaches a spreadsheet; the bot gets
+        it with getFile and a download from the file URL, as from Telegram."""
+        with self._cond:
+            chat = self._chat_for(user_id, None)
+            chat.blocked = False
+            number = next(self._file_ids)
+            document = _Document(
+                file_id=f"BQACAgIAAxkBAAI{number:08d}",
+                file_unique_id=f"AgAE{number:08d}",
+                filename=filename,
+                mime_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content=content,
+            )
+            self._files[document.file_id] = document
+            message: dict[str, Any] = {
+                "message_id": self._next_message_id(chat),
+                "from": self._user_json(chat),
+                "chat": self._chat_json(chat),
+                "date": int(time.time()),
+                "document": {
+                    "file_id": document.file_id,
+                    "file_unique_id": document.file_unique_id,
+                    "file_name": filename,
+                    "mime_type": document.mime_type,
+                    "file_size": len(content),
+                },
+            }
+            if caption is not None:
+                message["caption"] = caption
+            chat.last_action = next(self._seq)
+            update_id = self._queue({"message": message})
+            self._changed()
+        self._call_soon(self._wake_pollers)
+        return update_id
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = _str(params, "file_id")
+        document = self._files.get(file_id or "")
+        if document is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": document.file_id,
+            "file_unique_id": document.file_unique_id,
+            "file_size": len(document.content),
+            "file_path": f"documents/{document.file_id}",
+        }
+
+    def _file_download(self, path: str) -> web.Response:
+        """GET /file/bot<token>/documents/<file_id>: the file's bytes, as Telegram serves them."""
+        token, _, rest = path[len("/file/bot") :].partition("/")
+        document = self._files.get(rest.removeprefix("documents/"))
+        if token != self.token or document is None:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.Response(body=document.content, content_type="application/octet-stream")
 
     def user_presses(self, user_id: int, message_id: int, data: str) -> int:
         """Queue a callback query for a button on a message the bot sent to this user.
@@ -719,6 +780,9 @@ class FakeTelegram(FakeServer[int]):
 
     # --- internals: HTTP ----------------------------------------------------------------------
     async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.path.startswith("/file/bot"):
+            with self._cond:
+                return self._file_download(request.path)
         arrived = time.monotonic()
         name, chat_id = request.path, None
         try:

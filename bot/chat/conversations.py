@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.chat import documents, reviewers
+from bot.chat import documents, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
+from bot.chat.uploads import Upload
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
@@ -87,7 +88,7 @@ class Conversations:
     def handle(
         self,
         sender: Sender,
-        event: Event,
+        event: Event | Upload,
         *,
         update_key: str | None = None,
         seq: int | None = None,
@@ -119,7 +120,9 @@ class Conversations:
                         now,
                         user_id=user.id if user else None,
                         seq=seq,
-                        event=None if refused else reorder.event_to_json(event),
+                        event=None
+                        if refused or isinstance(event, Upload)
+                        else reorder.event_to_json(event),
                         undo=reorder.undo_to_json(handled.undo) if handled.undo else None,
                     )
                 if user is not None:
@@ -139,7 +142,7 @@ class Conversations:
         repo: Repository,
         sender: Sender,
         user: User | None,
-        event: Event,
+        event: Event | Upload,
         refused: str | None,
         now: datetime,
         seq: int | None,
@@ -161,6 +164,8 @@ class Conversations:
             return self._converse(repo, user, officer_of[0], event, now, refused, late, seq)
         if refused is not None:
             return Handled(Outcome([Reply(refused)]))
+        if isinstance(event, Upload):
+            return Handled(Outcome([Reply(texts.UPLOAD_OFFICERS_ONLY)]))
         reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
         replies, notices = reviewers.handle(repo, user, reviewer_of, event, now, self.zone)
         return Handled(Outcome(replies, notices, stale_press=isinstance(event, Press)))
@@ -225,7 +230,7 @@ class Conversations:
         repo: Repository,
         user: User,
         unit: Unit,
-        event: Event,
+        event: Event | Upload,
         now: datetime,
         refused: str | None,
         late: bool,
@@ -234,6 +239,12 @@ class Conversations:
         round_ = self._open_round(repo, unit)
         if round_ is None:
             return Handled(Outcome([Reply(refused or texts.NO_OPEN_ROUND)]))
+        if isinstance(event, Upload):  # last period's appendix, held until "Lưu"
+            return Handled(Outcome(uploads.receive(repo, user, unit, round_, event, now)))
+        if isinstance(event, Press) and uploads.is_answer(event.option_id):
+            said = uploads.confirm(repo, user, unit, event.option_id, now)
+            then = self._converse(repo, user, unit, Command("baocao"), now, None, False, None)
+            return Handled(Outcome([*said, *then.outcome.replies], then.outcome.notices))
         submission = repo.submission(round_.id, unit.id)  # type: ignore[arg-type]
         assert submission is not None and submission.id is not None
         repo.lock_submission(submission.id)  # before reading it: no two editors read alike
@@ -392,7 +403,7 @@ class Conversations:
             repo.save_state(user.id, json.dumps(data), now)  # type: ignore[arg-type]
 
 
-def _at_the_door(event: Event) -> tuple[Event, str | None]:
+def _at_the_door(event: Event | Upload) -> tuple[Event | Upload, str | None]:
     """The event with its text made safe (flows/safe_text), or the reason it is refused.
 
     A refused event is replaced by an empty one, so nothing of it is stored or echoed back.

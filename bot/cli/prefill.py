@@ -16,17 +16,14 @@ import typer
 from bot.chat.conversations import utc_now
 from bot.cli.common import CODE, FILE, PERIOD, TEMPLATE, fail, open_store, os_problem
 from exports import appendix_reader
-from flows import answers, periods, prefill, template_inference
+from flows import answers, periods, prefill
 from flows.catalog import Template
 from flows.texts import LEVEL_NAMES
-from storage import templates
+from storage import prefills, templates
 from storage.errors import RepositoryError
-from storage.models import Round, SubmissionStatus, Unit
+from storage.models import Round, Unit
+from storage.prefills import PrefillRefused
 from storage.repository import Repository
-
-
-class PrefillRefused(Exception):
-    """Said to the admin as one line; nothing was stored."""
 
 
 def register(app: typer.Typer) -> None:
@@ -60,19 +57,21 @@ def prefill_command(
     try:
         with store.transaction() as repo:
             target, form, round_ = _where(repo, unit, p, template)
-            read = prefill.read_figures(form, rows, _codes(form, rows, title))
+            read = prefill.read_figures(form, rows, prefill.sheet_codes(rows, form.level, title))
             if not read.values:
                 raise PrefillRefused(
                     f"không đọc được số liệu nào của biểu '{form.id}' trong {path.name}."
                 )
             stored = _store(repo, target, round_, read)
-    except (RepositoryError, PrefillRefused) as exc:
+    except RepositoryError as exc:
         fail(str(exc))
     finally:
         store.dispose()
+    typed = len(read.typed(form))
+    ratios = f", cùng {stored - typed} tỷ lệ tính từ chúng" if stored > typed else ""
     typer.echo(
-        f"✓ Đã ghi {stored} chỉ tiêu kỳ {p.label} của {target.name} "
-        f"(biểu {form.id}) từ {path.name}."
+        f"✓ Đã ghi {typed} chỉ tiêu kỳ {p.label} của {target.name} (biểu {form.id}) "
+        f"từ {path.name}{ratios}."
     )
     _report(form, read)
 
@@ -83,15 +82,7 @@ def _where(
     target = repo.unit_by_code(code)
     if target is None:
         raise PrefillRefused(f"không có đơn vị mã '{code}' (xem: cchc-bot units list).")
-    template_id = template_id or _template_for(repo, target)
-    if template_id not in templates.known(repo):
-        raise PrefillRefused(f"không có biểu mẫu '{template_id}' (xem: cchc-bot template list).")
-    round_ = repo.round_by_period(template_id, period.code)
-    if round_ is None:  # history: opened and closed at once, at the version current now
-        start, end = period.cutoff
-        now = utc_now()
-        round_ = repo.open_round(template_id, period.code, start, end, period.default_deadline, now)
-        repo.close_round(round_.id)  # type: ignore[arg-type]
+    round_ = prefills.round_for(repo, template_id or _template_for(repo, target), period, utc_now())
     form = templates.for_round(repo, round_)
     if form.level != target.level:
         raise PrefillRefused(
@@ -112,31 +103,9 @@ def _template_for(repo: Repository, unit: Unit) -> str:
     )
 
 
-def _codes(form: Template, rows: list[template_inference.SheetRow], title: str) -> dict[int, str]:
-    """Each sheet line's code by the sheet's own numbering, fixed as an import would."""
-    try:
-        inferred = template_inference.infer(
-            rows, template_id="bang-tay", name="bảng", level=form.level, title=title
-        )
-    except template_inference.InferenceError:
-        return {}  # numbering past repair: labels alone will match
-    return inferred.codes
-
-
 def _store(repo: Repository, unit: Unit, round_: Round, read: prefill.Prefill) -> int:
-    submission = repo.submission(round_.id, unit.id)  # type: ignore[arg-type]
-    assert submission is not None and submission.id is not None
-    existing = [a for a in repo.answers(submission.id).values() if a.value is not None]
-    if existing:
-        raise PrefillRefused(
-            f"{unit.name} đã có {len(existing)} chỉ tiêu kỳ {round_.period} trong bot; "
-            "không ghi đè (số liệu đã nhập được giữ nguyên)."
-        )
-    now = utc_now()
-    changes = [(code, answers.encode(value), False) for code, value in read.values.items()]
-    repo.save_answers(submission.id, changes, None, now)
-    repo.set_status(submission.id, SubmissionStatus.SUBMITTED.value, None, now)
-    return len(changes)
+    values = {code: answers.encode(value) for code, value in read.values.items()}
+    return prefills.store(repo, unit, round_, values, utc_now())
 
 
 def _report(form: Template, read: prefill.Prefill) -> None:

@@ -31,6 +31,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     CallbackQuery,
+    Document,
     InputFile,
     Update,
 )
@@ -43,10 +44,12 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.chat import uploads
 from bot.chat.conversations import Conversations, Sender, utc_now
 from bot.chat.delivery import Hub
 from bot.chat.outcome import Notice, Outcome, RecipientBlocked
 from bot.chat.sequencer import Sequencer, Turn
+from bot.chat.uploads import Upload
 from bot.settings import Settings
 from bot.telegram.layout import keyboard, pressed_label, split_message
 from bot.web.webhooks import read_update
@@ -217,13 +220,21 @@ class TelegramBot:
         update: Update,
         sender: Sender,
         chat_id: int,
-        event: Event,
+        event: Event | Document,
         turn: Turn,
         applied: asyncio.Future[bool],
     ) -> None:
         outcome: Outcome | None = None
         try:
             async with turn:
+                try:
+                    if isinstance(event, Document):
+                        event = await _fetched(event)
+                except TelegramError as exc:
+                    log.warning("fetching a file failed: %s: %s", type(exc).__name__, exc)
+                    _settle(applied, False)
+                    await self._say(chat_id, texts.UPLOAD_FAILED)
+                    return
                 try:
                     outcome = await asyncio.to_thread(
                         self.conversations.handle,
@@ -255,10 +266,13 @@ class TelegramBot:
             await self._apologise(chat_id)
 
     async def _apologise(self, chat_id: int) -> None:
+        await self._say(chat_id, texts.SORRY)
+
+    async def _say(self, chat_id: int, text: str) -> None:
         try:
-            await self.application.bot.send_message(chat_id, texts.SORRY)
+            await self.application.bot.send_message(chat_id, text)
         except TelegramError as exc:
-            log.warning("apology to %s failed too: %s", chat_id, exc)
+            log.warning("message to %s failed too: %s", chat_id, exc)
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(work)
@@ -333,13 +347,24 @@ async def _bounded(work: Coroutine[Any, Any, Any], what: str) -> None:
         log.warning("%s failed: %s: %s", what, type(exc).__name__, exc)
 
 
-def _event(update: Update) -> Event | None:
+def _event(update: Update) -> Event | Document | None:
     if update.callback_query is not None:
         return Press(update.callback_query.data or "")
     message = update.message
     if message is not None and message.text:
         return parse_event(message.text)
+    if message is not None and message.document is not None:
+        return message.document  # fetched in the sender's turn (_fetched)
     return None
+
+
+async def _fetched(document: Document) -> Upload:
+    """The file's bytes, once it is this update's turn; None for one too large to be worth it."""
+    name = document.file_name or ""
+    if (document.file_size or 0) > uploads.MAX_BYTES or not name.lower().endswith(".xlsx"):
+        return Upload(name, None)
+    file = await document.get_file()
+    return Upload(name, bytes(await file.download_as_bytearray()))
 
 
 async def _answer(query: CallbackQuery) -> None:

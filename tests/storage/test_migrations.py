@@ -27,6 +27,7 @@ TABLES = {
     "outbox",
     "template_versions",
     "revocations",
+    "pending_prefills",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
