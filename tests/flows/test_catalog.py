@@ -121,3 +121,33 @@ def test_unreadable_yaml_is_reported_with_the_file_name(tmp_path):
     path.write_text("id: [unclosed", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"bad\.yaml: không đọc được"):
         catalog.load_file(path)
+
+
+# --- conditions and rules the forms need, validated on load
+@pytest.mark.parametrize(
+    ("relevant", "said"),
+    [
+        ("I.9 = 1", "điều kiện dùng mã không có trong biểu: I.9"),
+        ("III.2.3 > 0", "điều kiện dùng III.2.3, dòng này phải đứng trước"),
+        ("khi có", "điều kiện relevant sai: không hiểu 'khi có'"),
+        ("I.1 = 1 và I.2.1 > 0 hoặc I.2.2 > 0", "không dùng cả 'và' lẫn 'hoặc'"),
+    ],
+)
+def test_a_condition_that_cannot_hold_is_refused_naming_the_row(tmp_path, relevant, said):
+    path = broken(tmp_path, lambda d: row(d, "III.2.2").update(relevant=relevant))
+    with pytest.raises(TemplateError) as refused:
+        catalog.load_file(path)
+    assert "III.2.2" in str(refused.value) and said in str(refused.value)
+
+
+def test_a_row_not_for_an_unknown_level_is_refused(tmp_path):
+    path = broken(tmp_path, lambda d: row(d, "III.2.2").update(not_for=["thon"]))
+    with pytest.raises(TemplateError, match="not_for"):
+        catalog.load_file(path)
+
+
+def test_parts_at_most_naming_an_unknown_row_is_refused_naming_the_row(tmp_path):
+    path = broken(tmp_path, lambda d: row(d, "III.2.2").update(parts_at_most=["III.2.9"]))
+    with pytest.raises(TemplateError) as refused:
+        catalog.load_file(path)
+    assert "III.2.2" in str(refused.value) and "III.2.9" in str(refused.value)
