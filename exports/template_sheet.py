@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from exports.safe_cells import as_text
 from exports.xlsx import new_workbook, to_bytes
 from flows.catalog import Indicator, Kind, Template
+from flows.template_inference import written_rules
 
 HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
 EXTRAS = ("kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for")
@@ -62,12 +63,6 @@ def _indicator(ws, row: int, ind: Indicator) -> None:  # type: ignore[no-untyped
     unit = ind.unit
     if ind.kind is Kind.CHOICE:
         unit = " ".join(f"{c.label} = {c.code}" for c in ind.choices)
-    rules = [f"≤ {w}" for w in ind.at_most]
-    if ind.sum_of:
-        rules.append("tổng " + " + ".join(ind.sum_of))
-    if ind.parts_at_most:
-        rules.append("≥ " + " + ".join(ind.parts_at_most))
-    rules += [f"nên ≤ {w}" for w in ind.soft_at_most]
     values = (
         ind.stt,
         ind.label,
@@ -76,7 +71,7 @@ def _indicator(ws, row: int, ind: Indicator) -> None:  # type: ignore[no-untyped
         None,
         ind.kind.value,
         ind.formula,
-        "; ".join(rules),
+        "; ".join(written_rules(ind)),
         ind.relevant,
         ind.hint,
         "có" if ind.carry_over else "không",

@@ -24,6 +24,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 STT_PATTERN = re.compile(r"^\d+(\.\d+)*$")
 SECTION_PATTERN = re.compile(r"^[IVX]+$")
+TEMPLATE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")  # safe in a file name and a URL
 
 
 class Kind(StrEnum):
@@ -145,14 +146,14 @@ class Indicator(BaseModel):
 class Template(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+    id: Annotated[str, Field(pattern=TEMPLATE_ID.pattern)]
     name: str
     title: str = "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH"
     level: Annotated[str, Field(pattern=r"^(tinh|huyen|xa)$")]
     source: str = ""
     # Templates whose reports this one follows on from (xa-2025 after xa): the same codes mean
     # the same rows, so their last period's figures are this one's "Kỳ trước".
-    continues: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")], ...] = ()
+    continues: tuple[Annotated[str, Field(pattern=TEMPLATE_ID.pattern)], ...] = ()
     sections: tuple[Section, ...]
 
     @model_validator(mode="after")

@@ -18,8 +18,8 @@ from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from flows import answers, engine, template_inference
-from flows.answers import Accepted, Value
+from flows import answers, engine, template_inference, texts
+from flows.answers import Accepted, Rejected, Value
 from flows.catalog import Indicator, Kind, Template
 from flows.template_inference import SheetRow
 
@@ -55,7 +55,6 @@ class RatioDiffers:
 @dataclass(frozen=True)
 class Prefill:
     values: dict[str, Value]  # by code, computed ratios included (recomputed)
-    lines: dict[str, int]  # the sheet line each typed value came from
     unmatched: list[Unmatched] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     ratios_differ: list[RatioDiffers] = field(default_factory=list)
@@ -70,14 +69,14 @@ def read_figures(template: Template, rows: Sequence[SheetRow], codes: Mapping[in
     """``codes``: the sheet line → code the sheet's own numbering gives (Inferred.codes)."""
     by_label = _labels(template)
     typed: dict[str, Value] = {}
-    lines: dict[str, int] = {}
+    taken: set[str] = set()  # a row of the form takes one figure of the sheet
     written_ratios: dict[str, tuple[int, Decimal]] = {}
-    result = Prefill(values={}, lines=lines)
+    result = Prefill(values={})
     for row in rows:
         if row.title or row.value is None or row.value == "":
             continue
         shown = str(row.value)
-        ind, by_number = _match(template, by_label, row, codes.get(row.line), set(lines))
+        ind, by_number = _match(template, by_label, row, codes.get(row.line), taken)
         if ind is None:
             result.unmatched.append(Unmatched(row.line, row.stt, row.label, shown))
             continue
@@ -86,10 +85,10 @@ def read_figures(template: Template, rows: Sequence[SheetRow], codes: Mapping[in
         if not by_number:
             result.relabelled.append((row.line, ind.code))
         value = _value(ind, row.value)
-        if isinstance(value, Unreadable):
+        if isinstance(value, _Refused):
             result.unreadable.append(Unreadable(row.line, ind.code, shown, value.why))
             continue
-        lines[ind.code] = row.line
+        taken.add(ind.code)
         if ind.kind is Kind.RATIO_COMPUTED:
             assert isinstance(value, Decimal)
             written_ratios[ind.code] = (row.line, value)
@@ -114,11 +113,12 @@ def read_figures(template: Template, rows: Sequence[SheetRow], codes: Mapping[in
     return result
 
 
-def sheet_codes(rows: Sequence[SheetRow], level: str, title: str = "") -> dict[int, str]:
-    """Each sheet line's code by the sheet's own numbering, fixed as an import would."""
+def sheet_codes(rows: Sequence[SheetRow], title: str = "") -> dict[int, str]:
+    """Each sheet line's code by the sheet's own numbering, fixed as an import would (the
+    level a form is for changes which rows are asked, not how they are numbered)."""
     try:
         inferred = template_inference.infer(
-            rows, template_id="bang-tay", name="bảng", level=level, title=title
+            rows, template_id="bang-tay", name="bảng", level="xa", title=title
         )
     except template_inference.InferenceError:
         return {}  # numbering past repair: labels alone will match
@@ -158,19 +158,23 @@ def _match(
     return None, False
 
 
-def _value(ind: Indicator, cell: str | Decimal) -> Value | Unreadable:
+@dataclass(frozen=True)
+class _Refused:
+    why: str
+
+
+def _value(ind: Indicator, cell: str | Decimal) -> Value | _Refused:
     if isinstance(cell, Decimal) and ind.kind is not Kind.TEXT:
         if ind.kind is Kind.CHOICE:
             if cell == cell.to_integral_value() and int(cell) in ind.choice_codes:
                 return int(cell)
-            return Unreadable(0, ind.code, str(cell), "không phải mã lựa chọn của dòng này")
+            return _Refused(texts.PREFILL_NOT_A_CHOICE)
         problem = answers.check_range(ind, cell)
-        return Unreadable(0, ind.code, str(cell), problem) if problem else cell
+        return _Refused(problem) if problem else cell
     reading = answers.read(ind, str(cell))
     if isinstance(reading, Accepted):
         return reading.value
-    why = getattr(reading, "message", "không rõ là số nào")
-    return Unreadable(0, ind.code, str(cell), why)
+    return _Refused(reading.message if isinstance(reading, Rejected) else texts.PREFILL_UNCLEAR)
 
 
 def _labels(template: Template) -> dict[str, list[Indicator]]:

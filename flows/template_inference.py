@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.answers import fold
-from flows.catalog import Kind, Template
+from flows.catalog import Indicator, Kind, Template
 
 ROMAN = re.compile(r"^(?P<roman>[IVX]+)\s*[.)]?\s*(?P<label>.*)$")
 FORM_TITLE = re.compile(r"^\s*biểu(\s+mẫu)?\s*(số\s*)?(?P<n>\d+)\s*[.:]?\s*(?P<label>.*)$", re.I)
@@ -190,8 +190,9 @@ class _Section:
 
 
 def infer(
-    rows: Sequence[SheetRow], *, template_id: str, name: str, level: str, title: str = ""
+    rows: Sequence[SheetRow], *, template_id: str, name: str = "", level: str, title: str = ""
 ) -> Inferred:
+    """``name`` empty: the form's cleaned title names it (else its id)."""
     findings: list[Finding] = []
     rows = [_tidy(row, findings) for row in rows]
     sections = _sections(rows, findings)
@@ -588,6 +589,16 @@ RULE = re.compile(
 )
 
 
+def written_rules(ind: Indicator) -> list[str]:
+    """An indicator's rules as the rule column writes them, which _extras reads back."""
+    rules = [f"≤ {whole}" for whole in ind.at_most]
+    if ind.sum_of:
+        rules.append("tổng " + " + ".join(ind.sum_of))
+    if ind.parts_at_most:
+        rules.append("≥ " + " + ".join(ind.parts_at_most))
+    return rules + [f"nên ≤ {whole}" for whole in ind.soft_at_most]
+
+
 def _extras(node: _Node, findings: list[Finding]) -> None:
     extras = node.row.extras
     if extras.get("formula", "").strip():
@@ -657,6 +668,7 @@ def _template(
     heading = _heading(title, findings)
     if heading:
         data["title"] = heading
+    data["name"] = name or heading or template_id
     try:
         return Template.model_validate(data)
     except ValidationError as exc:

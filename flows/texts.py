@@ -703,10 +703,32 @@ PREFILL_SAVE = "Lưu làm số liệu kỳ trước"
 PREFILL_CANCEL = "Huỷ"
 PREFILL_GONE = "Số liệu của tệp này đã được lưu hoặc huỷ rồi."
 PREFILL_CANCELLED = "Đã huỷ, không lưu gì."
+PREFILL_NOT_A_CHOICE = "không phải mã lựa chọn của dòng này"
+PREFILL_UNCLEAR = "không rõ là số nào (ghi rõ, ví dụ 1.234 hoặc 99,37)"
 
 
 def upload_unreadable(why: str) -> str:
     return f"Không đọc được tệp này: {why}"
+
+
+def upload_no_figures(form_name: str) -> str:
+    return upload_unreadable(f"không có số liệu nào của biểu {form_name}.")
+
+
+def prefill_example(code: str, label: str, value: str) -> str:
+    return f"{code} {label}: {value}"
+
+
+def prefill_ratio_differs(code: str, written: str, computed: str) -> str:
+    return f"{code}: bảng ghi {written}, tính được {computed}"
+
+
+def prefill_unmatched(line: int, label: str) -> str:
+    return f"dòng {line}: {label}"
+
+
+def prefill_unreadable(line: int, code: str, typed: str) -> str:
+    return f"dòng {line} ({code}): “{typed}”"
 
 
 def prefill_read(

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.chat import documents, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
-from bot.chat.uploads import Upload
+from bot.chat.uploads import Sheet, Upload
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
@@ -101,6 +101,8 @@ class Conversations:
         webhook calls at once) waits for the person's lock and then finds the record.
         """
         now = self.clock()
+        if isinstance(event, Upload):  # read before the transaction: the lock need not wait
+            event = uploads.read(event)
         event, refused = _at_the_door(event)
         try:
             with self.store.transaction() as repo:
@@ -121,7 +123,7 @@ class Conversations:
                         user_id=user.id if user else None,
                         seq=seq,
                         event=None
-                        if refused or isinstance(event, Upload)
+                        if refused or isinstance(event, Sheet)
                         else reorder.event_to_json(event),
                         undo=reorder.undo_to_json(handled.undo) if handled.undo else None,
                     )
@@ -142,7 +144,7 @@ class Conversations:
         repo: Repository,
         sender: Sender,
         user: User | None,
-        event: Event | Upload,
+        event: Event | Sheet,
         refused: str | None,
         now: datetime,
         seq: int | None,
@@ -164,7 +166,7 @@ class Conversations:
             return self._converse(repo, user, officer_of[0], event, now, refused, late, seq)
         if refused is not None:
             return Handled(Outcome([Reply(refused)]))
-        if isinstance(event, Upload):
+        if isinstance(event, Sheet):
             return Handled(Outcome([Reply(texts.UPLOAD_OFFICERS_ONLY)]))
         reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
         replies, notices = reviewers.handle(repo, user, reviewer_of, event, now, self.zone)
@@ -230,7 +232,7 @@ class Conversations:
         repo: Repository,
         user: User,
         unit: Unit,
-        event: Event | Upload,
+        event: Event | Sheet,
         now: datetime,
         refused: str | None,
         late: bool,
@@ -239,7 +241,7 @@ class Conversations:
         round_ = self._open_round(repo, unit)
         if round_ is None:
             return Handled(Outcome([Reply(refused or texts.NO_OPEN_ROUND)]))
-        if isinstance(event, Upload):  # last period's appendix, held until "Lưu"
+        if isinstance(event, Sheet):  # last period's appendix, held until "Lưu"
             return Handled(Outcome(uploads.receive(repo, user, unit, round_, event, now)))
         if isinstance(event, Press) and uploads.is_answer(event.option_id):
             said = uploads.confirm(repo, user, unit, event.option_id, now)
@@ -403,7 +405,7 @@ class Conversations:
             repo.save_state(user.id, json.dumps(data), now)  # type: ignore[arg-type]
 
 
-def _at_the_door(event: Event | Upload) -> tuple[Event | Upload, str | None]:
+def _at_the_door(event: Event | Sheet) -> tuple[Event | Sheet, str | None]:
     """The event with its text made safe (flows/safe_text), or the reason it is refused.
 
     A refused event is replaced by an empty one, so nothing of it is stored or echoed back.

@@ -8,12 +8,13 @@ is working on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from exports import appendix_reader
 from flows import answers, periods, prefill, texts
 from flows.engine import Option, Reply
+from flows.template_inference import SheetRow
 from storage import prefills, templates
 from storage.models import Round, Unit, User
 from storage.repository import Repository
@@ -31,41 +32,60 @@ class Upload:
     content: bytes | None
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """The file read, before the transaction that handles it: reading a workbook takes tens
+    of milliseconds, which the person's lock and the database need not wait for."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    codes: dict[int, str] = field(default_factory=dict)
+    problem: str | None = None  # why it cannot be read, said to the officer
+
+
+def read(upload: Upload) -> Sheet:
+    if not upload.filename.lower().endswith(".xlsx"):
+        return Sheet(problem=texts.UPLOAD_NOT_XLSX)
+    if upload.content is None or len(upload.content) > MAX_BYTES:
+        return Sheet(problem=texts.UPLOAD_TOO_LARGE)
+    try:
+        title, rows = appendix_reader.read(upload.content)
+    except appendix_reader.SheetError as exc:
+        return Sheet(problem=texts.upload_unreadable(str(exc)))
+    return Sheet(rows, prefill.sheet_codes(rows, title))
+
+
 def is_answer(option_id: str) -> bool:
     return option_id.startswith(PREFIX)
 
 
 def receive(
-    repo: Repository, user: User, unit: Unit, current: Round, upload: Upload, now: datetime
+    repo: Repository, user: User, unit: Unit, current: Round, sheet: Sheet, now: datetime
 ) -> list[Reply]:
-    if not upload.filename.lower().endswith(".xlsx"):
-        return [Reply(texts.UPLOAD_NOT_XLSX)]
-    if upload.content is None or len(upload.content) > MAX_BYTES:
-        return [Reply(texts.UPLOAD_TOO_LARGE)]
+    if sheet.problem is not None:
+        return [Reply(sheet.problem)]
     period = periods.parse(current.period).previous_quarter()
     form = templates.for_round(repo, current)
-    try:
-        title, rows = appendix_reader.read(upload.content)
-    except appendix_reader.SheetError as exc:
-        return [Reply(texts.upload_unreadable(str(exc)))]
-    read = prefill.read_figures(form, rows, prefill.sheet_codes(rows, form.level, title))
+    read = prefill.read_figures(form, sheet.rows, sheet.codes)
     typed = read.typed(form)
     if not typed:
-        return [Reply(texts.upload_unreadable(f"không có số liệu nào của biểu {form.name}."))]
+        return [Reply(texts.upload_no_figures(form.name))]
     values = {code: answers.encode(value) for code, value in read.values.items()}
     held = prefills.hold(repo, user.id, unit.id, form.id, period.code, values, now)  # type: ignore[arg-type]
     by_code = form.by_code
     examples = [
-        f"{code} {by_code[code].label}: {answers.show(by_code[code], value)}"
+        texts.prefill_example(code, by_code[code].label, answers.show(by_code[code], value))
         for code, value in list(typed.items())[:EXAMPLES]
     ]
     differ = [
-        f"{r.code}: bảng ghi {answers.show(by_code[r.code], r.written)}, "
-        f"tính được {answers.show(by_code[r.code], r.computed)}"
+        texts.prefill_ratio_differs(
+            r.code,
+            answers.show(by_code[r.code], r.written),
+            answers.show(by_code[r.code], r.computed),
+        )
         for r in read.ratios_differ
     ]
-    skipped = [f"dòng {m.line}: {m.label}" for m in read.unmatched] + [
-        f"dòng {u.line} ({u.code}): “{u.typed}”" for u in read.unreadable
+    skipped = [texts.prefill_unmatched(m.line, m.label) for m in read.unmatched] + [
+        texts.prefill_unreadable(u.line, u.code, u.typed) for u in read.unreadable
     ]
     text = texts.prefill_read(period.label, len(typed), skipped, differ, examples)
     options = (
@@ -87,9 +107,9 @@ def confirm(repo: Repository, user: User, unit: Unit, option_id: str, now: datet
     period = periods.parse(row.period)
     try:
         round_ = prefills.round_for(repo, row.template, period, now)
-        count = prefills.store(repo, unit, round_, values, now)
+        prefills.store(repo, unit, round_, values, now)
     except prefills.PrefillRefused as exc:
         return [Reply(str(exc))]
-    asked = templates.for_round(repo, round_).by_code
-    typed = sum(1 for code in values if code in asked and asked[code].kind.is_asked)
-    return [Reply(texts.prefill_saved(typed if count else 0, period.label))]
+    by_code = templates.for_round(repo, round_).by_code
+    typed = sum(1 for code in values if code in by_code and by_code[code].kind.is_asked)
+    return [Reply(texts.prefill_saved(typed, period.label))]

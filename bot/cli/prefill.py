@@ -49,6 +49,7 @@ def prefill_command(
         p = periods.parse(period)
         data = path.read_bytes()
         title, rows = appendix_reader.read(data)
+        codes = prefill.sheet_codes(rows, title)
     except ValueError as exc:
         fail(f"{path.name}: {exc}" if isinstance(exc, appendix_reader.SheetError) else str(exc))
     except OSError as exc:
@@ -57,7 +58,7 @@ def prefill_command(
     try:
         with store.transaction() as repo:
             target, form, round_ = _where(repo, unit, p, template)
-            read = prefill.read_figures(form, rows, prefill.sheet_codes(rows, form.level, title))
+            read = prefill.read_figures(form, rows, codes)
             if not read.values:
                 raise PrefillRefused(
                     f"không đọc được số liệu nào của biểu '{form.id}' trong {path.name}."

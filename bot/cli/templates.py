@@ -9,7 +9,6 @@ columns, so the province edits its form in Excel or LibreOffice and imports it a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -25,10 +24,10 @@ from flows.answers import fold
 from flows.catalog import Kind, Template, TemplateError
 from flows.texts import LEVEL_NAMES
 from storage import templates
+from storage.db import Store
 from storage.errors import RepositoryError
 from storage.repository import SHIPPED, Repository
 
-DEFAULT_TITLE = catalog.Template.model_fields["title"].default
 app = typer.Typer(help="Biểu mẫu (danh mục chỉ tiêu).", no_args_is_help=True)
 
 TEMPLATE_ID = typer.Argument(
@@ -68,7 +67,7 @@ def template_import(
     """Nhập biểu mẫu từ bảng tính phụ lục mà tỉnh đang dùng."""
     if level is not None and level not in LEVEL_NAMES:
         fail(f"cấp '{level}' không có; dùng xa, huyen hoặc tinh.")
-    if re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", template_id) is None:
+    if catalog.TEMPLATE_ID.fullmatch(template_id) is None:
         fail(
             f"mã biểu '{template_id}' không dùng được: chữ thường không dấu, số, '-' hoặc '_', "
             "bắt đầu bằng chữ, tối đa 32 ký tự (ví dụ huyen-thanhhoa)."
@@ -83,21 +82,18 @@ def template_import(
         fail(f"{path.name}: {exc}")
     guessed = level is None
     level = level or _guess_level(f"{title}\n{name or ''}")
+    store = None if dry_run else open_store()
     try:
         inferred = template_inference.infer(
             rows,
             template_id=template_id,
-            name=name or (None if dry_run else _stored_name(template_id)) or path.stem,
+            name=name or (_stored_name(store, template_id) if store else ""),
             level=level,
             title=title,
         )
     except template_inference.InferenceError as exc:
         fail(f"{path.name}: {exc}")
     template = inferred.template
-    if name is None and template.name == path.stem and template.title != DEFAULT_TITLE:
-        # a new template is named after its cleaned title, not after the file it came in
-        template = template.model_copy(update={"name": template.title})
-        inferred = template_inference.Inferred(template, inferred.findings, inferred.codes)
     _report(inferred, level, guessed)
     if output is not None:
         try:
@@ -112,10 +108,9 @@ def template_import(
         except OSError as exc:
             fail(f"không ghi được {output}: {os_problem(exc)}.")
         typer.echo(f"Đã ghi {output}.")
-    if dry_run:
+    if store is None:
         typer.echo("(--dry-run: chưa lưu vào cơ sở dữ liệu.)")
         return
-    store = open_store()
     try:
         with store.transaction() as repo:
             row, created = repo.add_template_version(template, f"import:{path.name}", utc_now())
@@ -283,15 +278,11 @@ def _guess_level(text: str) -> str:
     return "xa"
 
 
-def _stored_name(template_id: str) -> str | None:
+def _stored_name(store: Store, template_id: str) -> str:
     """A re-imported template keeps the name it has: a new version is not a new form."""
-    store = open_store()
-    try:
-        with store.transaction() as repo:
-            latest = repo.latest_template_version(template_id)
-            return latest.name if latest else None
-    finally:
-        store.dispose()
+    with store.transaction() as repo:
+        latest = repo.latest_template_version(template_id)
+        return latest.name if latest else ""
 
 
 def _describe(ind: catalog.Indicator) -> str:
@@ -302,20 +293,13 @@ def _describe(ind: catalog.Indicator) -> str:
         extras.append(f"= {ind.formula}")
     elif ind.kind is not Kind.GROUP:
         extras.append(ind.kind.value)
-    extras += [f"≤ {w}" for w in ind.at_most]
-    if ind.sum_of:
-        extras.append(f"= {' + '.join(ind.sum_of)}")
-    if ind.parts_at_most:
-        extras.append(f"≥ {' + '.join(ind.parts_at_most)}")
-    extras += [f"nên ≤ {w}, hỏi lại nếu vượt" for w in ind.soft_at_most]
+    extras += template_inference.written_rules(ind)
     if ind.relevant:
         extras.append(f"chỉ hỏi khi {ind.relevant}")
     if ind.not_for:
         extras.append(f"không hỏi {', '.join(LEVEL_NAMES.get(x, x) for x in ind.not_for)}")
     if ind.carry_over:
         extras.append("giữ kỳ trước")
-    if not ind.ask and ind.kind.is_asked:
-        extras.append("không hỏi, in để trống")
     tail = f"  ({'; '.join(extras)})" if extras else ""
     return f"{indent}{ind.code:<10} {ind.label}{unit}{tail}"
 
