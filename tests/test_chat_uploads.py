@@ -74,3 +74,11 @@ def test_another_persons_press_takes_nothing(url):
     save, _ = sent(conversations)
     assert "đã được lưu hoặc huỷ" in conversations.handle(other, Press(save)).replies[0].text
     assert conversations.handle(OFFICER, Press(save)).replies[0].text.startswith("✓ Đã lưu")
+
+
+def test_the_press_may_reach_another_bot_process_than_the_file(url):
+    """What was read is held in the database, not in the process that read it."""
+    first, second = chat(url), chat(url)
+    register(first, url, OFFICER, "SONTRUNG", "officer")
+    save, _ = sent(first)
+    assert second.handle(OFFICER, Press(save)).replies[0].text.startswith("✓ Đã lưu 42 chỉ tiêu")
