@@ -15,14 +15,13 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli import rounds
 from bot.cli.common import CODE, PATH, PERIOD, TEMPLATE, fail, open_store, os_problem
 from bot.settings import load
 from exports import appendix, compiled, flat, names
 from exports.data import RoundReport, load_round_report
 from flows import periods
-from storage import templates
-from storage.errors import UnknownTemplate
-from storage.models import Round, Unit
+from storage.models import Unit
 from storage.repository import Repository
 
 
@@ -83,7 +82,7 @@ def export(
         store = open_store(settings)
         try:
             with store.transaction() as repo:
-                round_ = _round(repo, period, template)
+                round_ = rounds.find(repo, period, template, open_first=False)
                 top = _unit(repo, unit)
                 report = load_round_report(repo, round_, top, now=datetime.now(UTC))
         finally:
@@ -108,23 +107,6 @@ def export(
         f"({len(report.units)} đơn vị)"
     )
     typer.echo(f"✓ Đã xuất {what}: {path}")
-
-
-def _round(repo: Repository, period: str, template: str | None) -> Round:
-    if template is not None:
-        if template not in templates.known(repo):
-            raise ExportError(str(UnknownTemplate(template, templates.known(repo))))
-        found = repo.round_by_period(template, period)
-        if found is None:
-            raise ExportError(f"chưa mở kỳ {period} cho biểu '{template}'.")
-        return found
-    rounds = [r for r in repo.rounds() if r.period == period]
-    if not rounds:
-        raise ExportError(f"chưa mở kỳ báo cáo {period} (xem: cchc-bot round list).")
-    if len(rounds) > 1:
-        listed = ", ".join(r.template for r in rounds)
-        raise ExportError(f"kỳ {period} có nhiều biểu ({listed}): chọn một bằng --template.")
-    return rounds[0]
 
 
 def _unit(repo: Repository, code: str | None) -> Unit:

@@ -110,7 +110,7 @@ def round_extend(
     try:
         due = dates.parse(deadline, "Hạn nộp")
         with open_store().transaction() as repo:
-            round_ = _find(repo, period, template)
+            round_ = find(repo, period, template)
             before = round_.deadline
             repo.extend_round(round_.id or 0, due)
     except (TemplateError, ValueError, RepositoryError) as exc:
@@ -129,7 +129,7 @@ def round_close(
     """Đóng một kỳ: bot thôi nhận số liệu và thôi nhắc hạn kỳ này."""
     try:
         with open_store().transaction() as repo:
-            round_ = _find(repo, period, template)
+            round_ = find(repo, period, template)
             was_open = round_.status == RoundStatus.OPEN.value
             if was_open:
                 repo.close_round(round_.id or 0)
@@ -145,8 +145,10 @@ def round_close(
     )
 
 
-def _find(repo: Repository, period: str, template: str | None) -> Round:
-    """The round ``period`` names: of ``template``, or the one template open for the period."""
+def find(repo: Repository, period: str, template: str | None, *, open_first: bool = True) -> Round:
+    """The round ``period`` names: of ``template``, or the one template of the period — among
+    its open rounds first with ``open_first`` (closing or extending), among all without (an
+    export, where a closed round is as likely as an open one)."""
     code = periods.parse(period).code
     if template is not None:
         if template not in templates.known(repo):
@@ -158,7 +160,8 @@ def _find(repo: Repository, period: str, template: str | None) -> Round:
     rounds = [r for r in repo.rounds() if r.period == code]
     if not rounds:
         raise ValueError(f"chưa mở kỳ báo cáo {code} (xem: cchc-bot round list).")
-    candidates = [r for r in rounds if r.status == RoundStatus.OPEN.value] or rounds
+    opened = [r for r in rounds if r.status == RoundStatus.OPEN.value] if open_first else []
+    candidates = opened or rounds
     if len(candidates) > 1:
         listed = ", ".join(r.template for r in candidates)
         raise ValueError(f"kỳ {code} có nhiều biểu ({listed}): chọn một bằng --template.")
