@@ -61,7 +61,8 @@ def export(
     template: Annotated[
         str | None,
         typer.Option(
-            help="Biểu mẫu (xa, huyen); bỏ trống nếu kỳ chỉ có một biểu.", metavar=TEMPLATE
+            help="Mã biểu mẫu (xem: cchc-bot template list); bỏ trống nếu kỳ chỉ có một biểu.",
+            metavar=TEMPLATE,
         ),
     ] = None,
     unit: Annotated[

@@ -20,7 +20,7 @@ TEMPLATE_ID_HELP = "Mã biểu mẫu, ví dụ xa, huyen, xa-2025 (xem: cchc-bot
 app = typer.Typer(help="Kỳ báo cáo: mở, xem, gia hạn, đóng.", no_args_is_help=True)
 
 PERIOD_HELP = "Kỳ: 2024-Q3 (quý), 2024-H1 (6 tháng), 2024-9M (9 tháng), 2024-Y (năm)."
-TEMPLATE_HELP = "Biểu mẫu (xa, huyen); chỉ cần khi kỳ đang mở cho nhiều biểu."
+TEMPLATE_HELP = "Mã biểu mẫu (xem: cchc-bot template list); chỉ cần khi kỳ mở cho nhiều biểu."
 STATUS_NAMES = {RoundStatus.OPEN.value: "đang mở", RoundStatus.CLOSED.value: "đã đóng"}
 
 
