@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.console.demo import SON_TRUNG_2024_Q3, seed_values
+from bot.transports.console.demo import SON_TRUNG_2024_Q3, seed_values
 from flows import answers, catalog, formulas
 from storage.db import Store
 from storage.models import Answer, AnswerChange, Submission

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from fake_telegram import FakeTelegram
 
-from bot.service import Service
-from bot.settings import Settings
+from bot.service.runner import Service
+from bot.service.settings import Settings
 from storage.db import Store
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -129,7 +129,7 @@ def prepare(database_url: str, templates: tuple[str, ...] = ("xa",)) -> None:
     """Sơn Hà's units and the Quý III/2024 round(s), as an admin would set them up."""
     from datetime import UTC, date, datetime
 
-    from bot.console.demo import UNITS
+    from bot.transports.console.demo import UNITS
 
     store = Store(database_url)
     with store.transaction() as repo:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from bot.chat.conversations import Conversations, Sender, utc_now
+from bot.chat.conversations import Conversations, Sender
 from bot.cli import app
+from bot.clock import utc_now
 from flows import texts
 from flows.engine import Command, Press, Text
 from storage.db import Store

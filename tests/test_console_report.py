@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from bot.chat.conversations import Conversations
 from bot.cli import app
-from bot.console import chat as console
+from bot.transports.console import chat as console
 from flows import catalog
 from storage.db import Store
 

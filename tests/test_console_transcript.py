@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from seed_000 import officer_lines
 
 from bot.chat.conversations import Conversations
-from bot.console import chat as console
-from bot.console import demo
+from bot.transports.console import chat as console
+from bot.transports.console import demo
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2024, 9, 10, 9, 30, tzinfo=ZONE)  # ten days before Quý III

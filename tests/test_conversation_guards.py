@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.chat.conversations import Conversations, Sender
-from bot.console.demo import UNITS
+from bot.transports.console.demo import UNITS
 from flows import texts
 from flows.engine import Command, Press, Text
 from storage.db import Store

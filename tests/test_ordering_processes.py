@@ -22,7 +22,7 @@ from fake_telegram import FakeTelegram
 from forwarder import RoundRobin
 from telegram_runner import bot_process, free_port, invite, prepare, webhook_env
 
-from bot.console.demo import SON_TRUNG_2024_Q3
+from bot.transports.console.demo import SON_TRUNG_2024_Q3
 from flows import answers as ans
 from flows import catalog, texts
 from flows.catalog import Kind

@@ -11,8 +11,8 @@ import pytest
 
 from bot.chat.conversations import Conversations, Sender
 from bot.chat.outcome import Notice, RecipientBlocked
-from bot.console.demo import UNITS
-from bot.reminders import Reminders
+from bot.service.reminders import Reminders
+from bot.transports.console.demo import UNITS
 from flows.engine import Command, parse_event
 from flows.reminders import Policy
 from storage.db import Store

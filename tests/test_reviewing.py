@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.chat.conversations import Conversations, Sender
-from bot.console.demo import UNITS
+from bot.transports.console.demo import UNITS
 from flows.engine import Command, Text, parse_event
 from storage.db import Store
 

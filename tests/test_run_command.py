@@ -13,7 +13,7 @@ from telegram_runner import bot_process, free_port, invite, prepare, sqlite_url,
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.settings import Settings
+from bot.service.settings import Settings
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 60

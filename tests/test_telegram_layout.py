@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.chat.message_split import utf16_len
-from bot.telegram.layout import keyboard, split_message
+from bot.transports.telegram.layout import keyboard, split_message
 from flows.engine import Option
 
 

@@ -14,7 +14,7 @@ from fake_telegram import FakeTelegram
 from seed_000 import XA, assert_seed_000_stored, stored_report
 from telegram_runner import RunningBot, invite, settings_for
 
-from bot.console.demo import SON_TRUNG_2024_Q3
+from bot.transports.console.demo import SON_TRUNG_2024_Q3
 from flows import texts
 from storage.db import Store
 

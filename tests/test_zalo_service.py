@@ -18,7 +18,7 @@ from seed_000 import stored_report
 from telegram_runner import ZONE, RunningBot, invite
 from zalo_runner import eventually, link_in, register, says, zalo_settings
 
-from bot.settings import Settings
+from bot.service.settings import Settings
 from bot.web.downloads import DownloadLinks
 from flows import texts
 from storage.db import Store

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fake_zalo import FakeZalo, Message
 from telegram_runner import free_port, invite
 
-from bot.settings import Settings
+from bot.service.settings import Settings
 
 LINK = re.compile(r"https?://\S+/tai/\S+")
 

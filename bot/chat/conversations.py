@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.chat import documents, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
 from bot.chat.uploads import Sheet, Upload
+from bot.clock import utc_now
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
@@ -54,10 +55,6 @@ INVITE_ERRORS = {
 # numbering may have restarted (Telegram picks new numbers after a week of silence).
 LATE_WINDOW = timedelta(hours=1)
 REPLAY_LIMIT = 20  # later messages undone and redone at most, for one late one
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

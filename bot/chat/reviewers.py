@@ -55,7 +55,7 @@ def handle(
     if event.name == "xuat":
         return export(repo, tops, event.args), []
     if event.name == "nhac":
-        from bot.reminders import remind_now  # reminders build on this module's scopes
+        from bot.service.reminders import remind_now  # reminders build on this module's scopes
 
         every = [scope for top in tops for scope in scopes(repo, top)]
         if not every:

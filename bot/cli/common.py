@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot.settings import Settings, load
+from bot.service.settings import Settings, load
 from storage.db import Store
 
 # Help-screen placeholders for option values, instead of Typer's "<str>".

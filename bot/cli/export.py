@@ -17,7 +17,7 @@ import typer
 
 from bot.cli import rounds
 from bot.cli.common import CODE, PATH, PERIOD, TEMPLATE, fail, open_store, os_problem
-from bot.settings import load
+from bot.service.settings import load
 from exports import appendix, compiled, flat, names
 from exports.data import RoundReport, load_round_report
 from flows import periods

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import typer
 
-from bot.chat.conversations import utc_now
 from bot.cli.common import fail, open_store, os_problem, settings
-from bot.settings import Settings
+from bot.clock import utc_now
+from bot.service.settings import Settings
 from exports import invite_cards, invite_list
 from exports.printed_invites import PrintedInvite, telegram_link
 from flows.texts import LEVEL_NAMES, ROLE_NAMES

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from bot.chat.conversations import Conversations, utc_now
+from bot.chat.conversations import Conversations
 from bot.cli import database, invites, people, prefill, rounds, templates, units, vietnamese
 from bot.cli import export as cli_export
 from bot.cli.common import CODE, FILE, NUMBER, fail, open_store, settings
-from bot.console import demo as demo_data
+from bot.clock import utc_now
+from bot.transports.console import demo as demo_data
 from flows.texts import ROLE_NAMES
 from storage.errors import UnknownUnit
 from storage.models import Level, Role, Unit
@@ -148,7 +149,7 @@ def chat(
     ],
 ) -> None:
     """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (gõ /start MÃ để đăng ký)."""
-    from bot.console import chat as console
+    from bot.transports.console import chat as console
 
     loaded = settings()
     console.run(Conversations(open_store(loaded), loaded.zone), user)
@@ -159,9 +160,9 @@ def run() -> None:
     """Chạy bot trên Telegram và/hoặc Zalo (mỗi nền tảng có token), kèm lịch nhắc hạn."""
     from telegram.error import InvalidToken, TelegramError
 
-    from bot.log_safety import protect_logs
-    from bot.service import NothingToRun, Service
-    from bot.zalo.api import ZaloError
+    from bot.service.log_safety import protect_logs
+    from bot.service.runner import NothingToRun, Service
+    from bot.transports.zalo.api import ZaloError
 
     loaded = settings()
     protect_logs(loaded.secrets)
@@ -194,7 +195,7 @@ def demo(
     ] = "can-bo-son-trung",
 ) -> None:
     """Tạo dữ liệu chạy thử (tỉnh Quảng Ngãi, 2 huyện, vài xã, một kỳ đang mở) và mở chat."""
-    from bot.console import chat as console
+    from bot.transports.console import chat as console
 
     loaded = settings()
     store = demo_data.prepare(loaded.demo_database_url, user, fresh=fresh, now=utc_now())

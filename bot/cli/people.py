@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from bot.chat.conversations import utc_now
 from bot.cli import roster
 from bot.cli.common import CODE, NUMBER, fail, open_store, settings
+from bot.clock import utc_now
 from flows.texts import ROLE_NAMES
 from storage import people
 from storage.errors import UnknownUnit

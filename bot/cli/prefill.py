@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from bot.chat.conversations import utc_now
 from bot.cli.common import CODE, FILE, PERIOD, TEMPLATE, fail, open_store, os_problem
+from bot.clock import utc_now
 from exports import appendix_reader
 from flows import answers, periods, prefill
 from flows.catalog import Template

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from bot.chat.conversations import utc_now
 from bot.cli import dates
 from bot.cli.common import DATE, PERIOD, TEMPLATE, fail, open_store
+from bot.clock import utc_now
 from flows import periods
 from flows.catalog import TemplateError
 from storage import templates

@@ -15,8 +15,8 @@ from typing import Annotated
 
 import typer
 
-from bot.chat.conversations import utc_now
 from bot.cli.common import FILE, NUMBER, TEMPLATE, fail, open_store, os_problem
+from bot.clock import utc_now
 from exports import appendix_reader
 from exports.template_sheet import template_bytes
 from flows import catalog, template_inference

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from bot.chat import documents
-from bot.chat.conversations import utc_now
+from bot.clock import utc_now
 from storage.models import DownloadOutcome
 
 PATH = "/tai"  # "tải": the path officers see in the link

@@ -19,6 +19,8 @@ from aiohttp import web
 
 from bot.chat import documents
 from bot.chat.conversations import Conversations
+from bot.transports.zalo.api import parse_event
+from bot.transports.zalo.bot import ZaloBot
 from bot.web.downloads import (
     PATH,
     DownloadLinks,
@@ -28,8 +30,6 @@ from bot.web.downloads import (
     LinkRefused,
 )
 from bot.web.webhooks import read_update
-from bot.zalo.api import parse_event
-from bot.zalo.bot import ZaloBot
 from flows import texts
 from storage.models import DownloadOutcome
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.console.demo import SON_TRUNG_2024_Q3, SON_TRUNG_NOTES, seed_values
+from bot.transports.console.demo import SON_TRUNG_2024_Q3, SON_TRUNG_NOTES, seed_values
 from flows import answers, catalog
 from flows.engine import Report, recompute
 from storage.db import Store

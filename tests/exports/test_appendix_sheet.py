@@ -9,7 +9,7 @@ from export_sheets import indicator_rows, open_xlsx
 from export_world import World
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.console.demo import SON_TRUNG_2024_Q3, seed_values
+from bot.transports.console.demo import SON_TRUNG_2024_Q3, seed_values
 from exports.appendix import appendix_bytes
 from exports.data import load_unit_report
 from flows import catalog

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.console.demo import SON_TRUNG_2024_Q3, SON_TRUNG_NOTES, seed_values
+from bot.transports.console.demo import SON_TRUNG_2024_Q3, SON_TRUNG_NOTES, seed_values
 from exports.appendix import appendix_bytes
 from exports.compiled import compiled_bytes
 from exports.data import RoundInfo, RoundReport, Stored, UnitInfo, UnitReport, build_unit_report

@@ -45,13 +45,14 @@ from telegram.ext import (
 )
 
 from bot.chat import uploads
-from bot.chat.conversations import Conversations, Sender, utc_now
+from bot.chat.conversations import Conversations, Sender
 from bot.chat.delivery import Hub
 from bot.chat.outcome import Notice, Outcome, RecipientBlocked
 from bot.chat.sequencer import Sequencer, Turn
 from bot.chat.uploads import Upload
-from bot.settings import Settings
-from bot.telegram.layout import keyboard, pressed_label, split_message
+from bot.clock import utc_now
+from bot.service.settings import Settings
+from bot.transports.telegram.layout import keyboard, pressed_label, split_message
 from bot.web.webhooks import read_update
 from flows import texts
 from flows.engine import Event, Press, Reply, parse_event

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.chat.conversations import utc_now
 from bot.chat.outcome import Notice, RecipientBlocked
+from bot.clock import utc_now
 from flows import periods, texts
 from flows import reminders as plan
 from flows.engine import Option, Reply

@@ -18,15 +18,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.chat import outbox
-from bot.chat.conversations import Conversations, utc_now
+from bot.chat.conversations import Conversations
 from bot.chat.delivery import Hub
 from bot.chat.outcome import Notice
-from bot.reminders import Reminders
-from bot.settings import Settings
-from bot.telegram.bot import TelegramBot
+from bot.clock import utc_now
+from bot.service.reminders import Reminders
+from bot.service.settings import Settings
+from bot.transports.telegram.bot import TelegramBot
+from bot.transports.zalo.bot import ZaloBot
 from bot.web.downloads import DownloadLinks
 from bot.web.server import WebServer
-from bot.zalo.bot import ZaloBot
 from storage.db import Store
 
 log = logging.getLogger(__name__)

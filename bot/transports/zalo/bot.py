@@ -20,9 +20,9 @@ from bot.chat.message_split import split_text
 from bot.chat.outcome import Notice, Outcome, RecipientBlocked
 from bot.chat.sequencer import Sequencer, Turn
 from bot.chat.text_chat import render
-from bot.settings import Settings
+from bot.service.settings import Settings
+from bot.transports.zalo.api import TEXT_EVENT, Incoming, ZaloApi, ZaloError
 from bot.web.downloads import DownloadLinks
-from bot.zalo.api import TEXT_EVENT, Incoming, ZaloApi, ZaloError
 from flows import texts
 from flows.engine import Reply, parse_event
 

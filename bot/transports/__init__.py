@@ -1,0 +1,1 @@
+"""The chat apps the bot speaks through: Telegram, Zalo and the console."""
