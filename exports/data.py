@@ -11,30 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import NamedTuple
 
 from flows import answers as ans
 from flows import catalog, engine, periods
 from flows.answers import Value
 from flows.catalog import Kind, Template
+from flows.review import State, state_of
 from storage import templates
-from storage.models import Round, Submission, SubmissionStatus, Unit
+from storage.models import Round, Submission, Unit
 from storage.repository import Repository
-
-
-class State(StrEnum):
-    """A unit's place in a round; a report opened but never answered counts as not started."""
-
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-
-    @property
-    def is_submitted(self) -> bool:
-        return self in (State.SUBMITTED, State.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -142,7 +128,7 @@ def build_unit_report(
         template=template,
         unit=unit,
         round=round_,
-        status=_state(status, report.answered),
+        status=state_of(status, report.answered),
         submitted_at=submitted_at,
         submitted_by=submitted_by,
         values=values,
@@ -151,12 +137,6 @@ def build_unit_report(
         total=len(report.asked),
         skipped=report.skipped,
     )
-
-
-def _state(status: str | None, answered: int) -> State:
-    if status is None or (status == SubmissionStatus.DRAFT and not answered):
-        return State.NOT_STARTED
-    return State(status)
 
 
 # --- loading --------------------------------------------------------------------------------------

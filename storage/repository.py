@@ -486,6 +486,14 @@ class Repository:
             query = query.where(Membership.role == _choice(Role, role, "Vai trò"))
         return list(self.session.exec(query))
 
+    def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Names for the people an audit trail or a submission names, members or not any more."""
+        wanted = sorted({i for i in user_ids if i is not None})
+        if not wanted:
+            return {}
+        query = select(User.id, User.display_name).where(col(User.id).in_(wanted))
+        return {user_id: name for user_id, name in self.session.exec(query)}  # type: ignore[misc]
+
     # --- rounds --------------------------------------------------------------------------------
     def open_round(
         self,

@@ -28,6 +28,7 @@ from bot.chat import documents, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
 from bot.chat.uploads import Sheet, Upload
 from bot.clock import utc_now
+from bot.review.notices import submitted_notices
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
 from flows.engine import Command, Event, Press, Reply, Text
@@ -264,7 +265,7 @@ class Conversations:
         self._store(repo, user, submission, state, new_state, now)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:
-            notices = reviewers.submitted_notices(repo, unit, round_, now, self.zone)
+            notices = submitted_notices(repo, unit, round_, now, self.zone)
         outcome = Outcome(replies, notices, stale_press=stale)
         return Handled(outcome, reorder.undo_of(submission.id, state, new_state))
 

@@ -1,46 +1,24 @@
-"""The reviewer's side: who has submitted, return a report for correction, approve it.
+"""The reviewer's chat commands: /tinhhinh, /tralai, /duyet, /xuat, /nhac, /web.
 
-A reviewer sees and acts only on the units below its own; the officers of a unit and the
-reviewers above it are told of each change, as notices the transports deliver.
+The rules (scope, states, decisions, reminding now) live in bot/review, which the web console
+calls too; this module parses a command and renders what the core returns as chat texts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.chat import documents
 from bot.chat.outcome import Notice
+from bot.review import decisions, reminding
+from bot.review.scope import Scope, scopes, scopes_for_period
+from bot.review.status import RoundStatus, UnitStatus, round_status
 from flows import periods, texts
-from flows.engine import Command, Event, Option, Reply
-from storage import templates
-from storage.models import Role, Round, Submission, SubmissionStatus, Unit, User
-from storage.repository import Progress, Repository
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One open round as a reviewer sees it: the units below it that file that template."""
-
-    round: Round
-    top: Unit
-    units: list[Unit]
-
-
-def scopes(repo: Repository, top: Unit) -> list[Scope]:
-    below = repo.descendants(top.id)  # type: ignore[arg-type]
-    out = []
-    for round_ in repo.open_rounds():
-        level = templates.level_of(repo, round_)
-        units = [u for u in below if u.level == level]
-        if units:
-            out.append(Scope(round_, top, units))
-    return out
-
-
-def is_late(round_: Round, submitted_at: datetime | None, zone: ZoneInfo) -> bool:
-    return submitted_at is not None and submitted_at.astimezone(zone).date() > round_.deadline
+from flows.engine import Command, Event, Reply
+from flows.review import Refusal, State
+from storage.models import Unit, User
+from storage.repository import Repository
 
 
 def handle(
@@ -51,117 +29,88 @@ def handle(
     if event.name == "tinhhinh":
         return overview(repo, tops, now, zone), []
     if event.name in ("tralai", "duyet"):
-        return _decide(repo, user, tops, event, now, zone)
+        return _decide(repo, user, tops, event, now)
     if event.name == "xuat":
         return export(repo, tops, event.args), []
     if event.name == "nhac":
-        from bot.service.reminders import remind_now  # reminders build on this module's scopes
-
-        every = [scope for top in tops for scope in scopes(repo, top)]
-        if not every:
-            return [Reply(texts.NO_ROUND_FOR_REVIEW)], []
-        reply, notices = remind_now(repo, user, every, now, zone)
-        return [reply], notices
+        return _remind(repo, user, tops, now, zone)
     return [Reply(texts.unknown_command(event.name)), Reply(texts.REVIEWER_HELP)], []
+
+
+def _remind(
+    repo: Repository, user: User, tops: list[Unit], now: datetime, zone: ZoneInfo
+) -> tuple[list[Reply], list[Notice]]:
+    every: list[Scope] = [scope for top in tops for scope in scopes(repo, top)]
+    if not every:
+        return [Reply(texts.NO_ROUND_FOR_REVIEW)], []
+    assert user.id is not None
+    done = reminding.remind_now(repo, user.id, every, now, zone)
+    if not done.pending:
+        return [Reply(texts.NOTHING_TO_REMIND)], []
+    if done.already:
+        return [Reply(texts.ALREADY_REMINDED)], []
+    return [Reply(texts.reminded_now(len(done.notices), done.units))], list(done.notices)
 
 
 def overview(repo: Repository, tops: list[Unit], now: datetime, zone: ZoneInfo) -> list[Reply]:
     replies = []
     for top in tops:
         for scope in scopes(repo, top):
-            replies.append(Reply(_overview_text(repo, scope, now, zone)))
+            replies.append(Reply(_overview_text(round_status(repo, scope, now, zone))))
     return replies or [Reply(texts.NO_ROUND_FOR_REVIEW)]
 
 
-def _overview_text(repo: Repository, scope: Scope, now: datetime, zone: ZoneInfo) -> str:
-    round_ = scope.round
-    template = templates.for_round(repo, round_)
-    total = len(template.asked)
-    subs = {s.unit_id: s for s in repo.submissions(round_.id)}  # type: ignore[arg-type]
-    done = repo.progress(round_.id, [i.code for i in template.asked])  # type: ignore[arg-type]
-    counts = {"submitted": 0, "approved": 0, "returned": 0, "started": 0}
-    lines = []
-    for unit in scope.units:
-        sub = subs.get(unit.id)  # type: ignore[arg-type]
-        progress = done.get(sub.id, Progress()) if sub and sub.id else Progress()  # type: ignore[arg-type]
-        state = _state(round_, sub, progress, total, zone)
-        if sub and sub.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
-            counts["submitted"] += 1
-        if sub and sub.status == SubmissionStatus.APPROVED:
-            counts["approved"] += 1
-        elif sub and sub.status == SubmissionStatus.RETURNED:
-            counts["returned"] += 1
-        elif sub and sub.status == SubmissionStatus.DRAFT and progress.done:
-            counts["started"] += 1
-        lines.append(texts.overview_line(unit.code, unit.name, state))
+def _overview_text(status: RoundStatus) -> str:
+    scope, counts = status.scope, status.counts
     header = texts.overview_header(
-        periods.parse(round_.period).label,
-        scope.top.name,
-        round_.deadline,
-        now.astimezone(zone).date(),
+        periods.parse(scope.round.period).label, scope.top.name, scope.round.deadline, status.today
     )
     summary = texts.overview_counts(
-        counts["submitted"],
-        len(scope.units),
-        counts["approved"],
-        counts["returned"],
-        counts["started"],
+        counts.submitted,
+        counts.total,
+        counts[State.APPROVED],
+        counts[State.RETURNED],
+        counts[State.DRAFT],
     )
+    lines = [texts.overview_line(u.unit.code, u.unit.name, _state(u)) for u in status.units]
     return "\n".join([header, summary, "", *lines, "", texts.OVERVIEW_FOOTER])
 
 
-def _state(
-    round_: Round, sub: Submission | None, progress: Progress, total: int, zone: ZoneInfo
-) -> str:
-    if sub is None or (sub.status == SubmissionStatus.DRAFT and not progress.done):
+def _state(row: UnitStatus) -> str:
+    if row.state is State.NOT_STARTED:
         return texts.STATE_NOT_STARTED
-    if sub.status == SubmissionStatus.DRAFT:
-        return texts.state_in_progress(progress.filled, progress.skipped, total)
-    if sub.status == SubmissionStatus.RETURNED:
-        return texts.state_returned(progress.filled, progress.skipped, total)
-    if sub.status == SubmissionStatus.APPROVED:
+    if row.state is State.DRAFT:
+        return texts.state_in_progress(row.filled, row.skipped, row.total)
+    if row.state is State.RETURNED:
+        return texts.state_returned(row.filled, row.skipped, row.total)
+    if row.state is State.APPROVED:
         return texts.STATE_APPROVED
-    at = sub.submitted_at.astimezone(zone) if sub.submitted_at else None
-    return texts.state_submitted(at, is_late(round_, sub.submitted_at, zone))
+    return texts.state_submitted(row.submitted_at, row.late)
 
 
 def _decide(
-    repo: Repository,
-    user: User,
-    tops: list[Unit],
-    command: Command,
-    now: datetime,
-    zone: ZoneInfo,
+    repo: Repository, user: User, tops: list[Unit], command: Command, now: datetime
 ) -> tuple[list[Reply], list[Notice]]:
     returning = command.name == "tralai"
     code, _, reason = command.args.strip().partition(" ")
-    reason = " ".join(reason.split())
-    if not code or (returning and not reason):
+    if not code or (returning and not reason.strip()):
         return [Reply(texts.TRALAI_USAGE if returning else texts.DUYET_USAGE)], []
-    unit = repo.unit_by_code(code.upper())
-    scope = _scope_of(repo, tops, unit) if unit else None
-    if unit is None or scope is None:
+    assert user.id is not None
+    decision = decisions.decide(
+        repo, user.id, tops, code, returning=returning, reason=reason, now=now
+    )
+    if decision.out_of_scope or decision.unit is None:
         return [Reply(texts.unit_out_of_scope(code))], []
-    sub = repo.submission(scope.round.id, unit.id, create=False)  # type: ignore[arg-type]
-    if sub is None or sub.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
-        return [Reply(texts.not_submitted_yet(unit.name))], []
-    if sub.status == SubmissionStatus.APPROVED:
-        return [Reply(texts.already_approved(unit.name))], []
-    period = periods.parse(scope.round.period).label
-    assert sub.id is not None
+    name = decision.unit.name
+    if decision.refused is Refusal.ALREADY_APPROVED:
+        return [Reply(texts.already_approved(name))], []
+    if decision.refused is not None:
+        return [Reply(texts.not_submitted_yet(name))], []
     if returning:
-        repo.set_status(sub.id, SubmissionStatus.RETURNED, user.id, now, note=reason)
-        reply = texts.returned_done(period, unit.name, reason)
-        notice = Reply(
-            texts.notice_returned(period, unit.name, reason), (Option("start", texts.CONTINUE),)
-        )
+        reply = texts.returned_done(decision.period, name, decision.reason)
     else:
-        repo.set_status(sub.id, SubmissionStatus.APPROVED, user.id, now)
-        reply = texts.approved_done(period, unit.name)
-        notice = Reply(texts.notice_approved(period, unit.name))
-    officers = repo.members(unit.id, Role.OFFICER)  # type: ignore[arg-type]
-    notices = [Notice(o.platform, o.external_id, notice) for o in officers if o.blocked_at is None]
-    return [Reply(reply)], notices
+        reply = texts.approved_done(decision.period, name)
+    return [Reply(reply)], list(decision.notices)
 
 
 def export(repo: Repository, tops: list[Unit], args: str) -> list[Reply]:
@@ -175,7 +124,7 @@ def export(repo: Repository, tops: list[Unit], args: str) -> list[Reply]:
             unit_code = word.upper()
     replies = []
     for top in tops:
-        for scope in _scopes_for_period(repo, top, period):
+        for scope in scopes_for_period(repo, top, period):
             round_id = scope.round.id
             assert round_id is not None
             if unit_code is None:
@@ -193,49 +142,3 @@ def export(repo: Repository, tops: list[Unit], args: str) -> list[Reply]:
     if period is not None:
         return [Reply(texts.no_round_for_period(period))]
     return [Reply(texts.NO_ROUND_FOR_REVIEW)]
-
-
-def _scopes_for_period(repo: Repository, top: Unit, period: str | None) -> list[Scope]:
-    if period is None:
-        return scopes(repo, top)
-    below = repo.descendants(top.id)  # type: ignore[arg-type]
-    out = []
-    for round_ in repo.rounds():
-        if round_.period != period:
-            continue
-        level = templates.level_of(repo, round_)
-        units = [u for u in below if u.level == level]
-        if units:
-            out.append(Scope(round_, top, units))
-    return out
-
-
-def _scope_of(repo: Repository, tops: list[Unit], unit: Unit) -> Scope | None:
-    for top in tops:
-        for scope in scopes(repo, top):
-            if any(u.id == unit.id for u in scope.units):
-                return scope
-    return None
-
-
-def submitted_notices(
-    repo: Repository, unit: Unit, round_: Round, submitted_at: datetime, zone: ZoneInfo
-) -> list[Notice]:
-    """Every reviewer above the unit learns that it submitted."""
-    period = periods.parse(round_.period).label
-    text = texts.notice_submitted(
-        unit.name,
-        unit.code,
-        period,
-        submitted_at.astimezone(zone),
-        is_late(round_, submitted_at, zone),
-    )
-    notices = []
-    parent_id = unit.parent_id
-    while parent_id is not None:
-        parent = repo.unit(parent_id)
-        for reviewer in repo.members(parent_id, Role.REVIEWER):
-            if reviewer.blocked_at is None:
-                notices.append(Notice(reviewer.platform, reviewer.external_id, Reply(text)))
-        parent_id = parent.parent_id
-    return notices

@@ -18,17 +18,17 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.outcome import Notice, RecipientBlocked
 from bot.clock import utc_now
+from bot.review.reminding import is_done, officer_reminder
 from flows import periods, texts
 from flows import reminders as plan
-from flows.engine import Option, Reply
+from flows.engine import Reply
 from storage import templates
 from storage.db import Store
 from storage.errors import RoundExists
-from storage.models import ReminderStatus, Role, Round, Submission, SubmissionStatus, Unit, User
+from storage.models import ReminderStatus, Role, Round, Submission, SubmissionStatus, User
 from storage.repository import Progress, Repository
 
 log = logging.getLogger(__name__)
-DONE = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED})
 
 
 CLAIM_BATCH = 100  # claims per write transaction
@@ -162,7 +162,7 @@ class Reminders:
         wanted = []
         for unit in units:
             sub = subs.get(unit.id)  # type: ignore[arg-type]
-            if _done(sub):
+            if is_done(sub):
                 continue
             for user in officers.get(unit.id, []):  # type: ignore[arg-type]
                 if not self._reachable(user) or (unit.id, user.id) in claimed:
@@ -192,7 +192,7 @@ class Reminders:
             late = [
                 u
                 for u in repo.descendants(unit_id)
-                if u.level == template.level and not _done(subs.get(u.id))  # type: ignore[arg-type]
+                if u.level == template.level and not is_done(subs.get(u.id))  # type: ignore[arg-type]
             ]
             if not late:
                 continue
@@ -224,10 +224,6 @@ def plan_period(today: date) -> periods.Period:
     return periods.quarter_of(today)
 
 
-def _done(sub: Submission | None) -> bool:
-    return sub is not None and sub.status in DONE
-
-
 def _progress(sub: Submission | None, answered: dict[int, Progress], total: int) -> str:
     done = (
         answered.get(sub.id, Progress()) if sub is not None and sub.id is not None else Progress()
@@ -237,67 +233,3 @@ def _progress(sub: Submission | None, answered: dict[int, Progress], total: int)
     if not done.done:
         return texts.STATE_NOT_STARTED
     return texts.state_in_progress(done.filled, done.skipped, total)
-
-
-def officer_reminder(
-    round_: Round,
-    unit: Unit,
-    sub: Submission | None,
-    step: str,
-    answered: Progress,
-    total: int,
-    now: datetime,
-    zone: ZoneInfo,
-) -> Reply:
-    today = now.astimezone(zone).date()
-    period = periods.parse(round_.period).label
-    if sub is not None and sub.status == SubmissionStatus.RETURNED:
-        text = texts.remind_returned(period, unit.name, round_.deadline, today)
-    elif step == plan.OPEN:
-        text = texts.remind_open(period, unit.name, round_.deadline, today)
-    else:
-        text = texts.remind_due(
-            period, unit.name, round_.deadline, today, answered.filled, answered.skipped, total
-        )
-    label = texts.CONTINUE if answered.done else texts.START
-    return Reply(text, (Option("start", label),))
-
-
-def remind_now(
-    repo: Repository, reviewer: User, scopes: list, now: datetime, zone: ZoneInfo
-) -> tuple[Reply, list[Notice]]:
-    """/nhac: remind at once every unit below the reviewer that has not submitted (hourly)."""
-    key = f"nhac:{reviewer.id}:{now.astimezone(zone):%Y-%m-%dT%H}"
-    notices: list[Notice] = []
-    units_reminded = 0
-    pending = 0
-    for scope in scopes:
-        round_ = scope.round
-        template = templates.for_round(repo, round_)
-        subs = {s.unit_id: s for s in repo.submissions(round_.id)}
-        answered = repo.progress(round_.id, [i.code for i in template.asked])
-        officers = repo.members_by_unit([u.id for u in scope.units], Role.OFFICER)
-        for unit in scope.units:
-            sub = subs.get(unit.id)
-            if _done(sub):
-                continue
-            pending += 1
-            sent_here = False
-            for user in officers.get(unit.id, []):
-                if user.blocked_at is not None:
-                    continue
-                reminder_id = repo.claim_reminder(round_.id, unit.id, user.id, key, now)
-                if reminder_id is None:
-                    continue
-                done = answered.get(sub.id, Progress()) if sub and sub.id else Progress()
-                reply = officer_reminder(
-                    round_, unit, sub, key, done, len(template.asked), now, zone
-                )
-                notices.append(Notice(user.platform, user.external_id, reply, reminder_id))
-                sent_here = True
-            units_reminded += sent_here
-    if not pending:
-        return Reply(texts.NOTHING_TO_REMIND), []
-    if not notices:
-        return Reply(texts.ALREADY_REMINDED), []
-    return Reply(texts.reminded_now(len(notices), units_reminded)), notices
