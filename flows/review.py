@@ -7,11 +7,16 @@ here, so "đã nộp", "quá hạn" or "may this report be returned?" means the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from flows import rules
+from flows.answers import Value
+from flows.catalog import Indicator, Kind, Template
 
 
 class State(StrEnum):
@@ -90,3 +95,37 @@ def count(states: Iterable[tuple[State, bool]]) -> Counts:
         overdue += late
         total += 1
     return Counts({s: by_state[s] for s in State}, overdue, total)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One line of a unit's report as a reviewer reads it."""
+
+    indicator: Indicator
+    value: Value | None
+    previous: Value | None
+    change: Decimal | None  # value − previous, for two figures
+    note: str | None
+    broken: str | None  # a hard rule it breaks (possible after a prefill or an older form)
+    far: bool  # far from last period's figure, as the chat's "are you sure?" judges it
+
+
+def indicator_rows(
+    template: Template,
+    values: Mapping[str, Value | None],
+    previous: Mapping[str, Value | None],
+    notes: Mapping[str, str],
+) -> list[IndicatorRow]:
+    """Every row of the form in its order, groups included (their value is None)."""
+    out = []
+    for ind in template.indicators:
+        value = values.get(ind.code)
+        before = previous.get(ind.code)
+        change = (
+            value - before if isinstance(value, Decimal) and isinstance(before, Decimal) else None
+        )
+        answered = value is not None and ind.kind is not Kind.GROUP
+        broken = rules.violation(template, ind.code, value, values) if answered else None
+        far = answered and rules.far_from_previous(ind, value, before)  # type: ignore[arg-type]
+        out.append(IndicatorRow(ind, value, before, change, notes.get(ind.code), broken, far))
+    return out

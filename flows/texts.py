@@ -81,6 +81,7 @@ REVIEWER_HELP = (
     "/xuat — tải bảng tổng hợp (Excel) của kỳ đang mở; /xuat 2024-Q3 cho một kỳ khác; "
     "/xuat <mã đơn vị> cho phụ lục của một đơn vị\n"
     "/nhac — nhắc ngay các đơn vị chưa nộp\n"
+    "/web — nhận liên kết đăng nhập trang quản lý trên máy tính\n"
     "/trogiup — xem hướng dẫn này"
 )
 SORRY = (
@@ -753,4 +754,22 @@ def prefill_saved(count: int, period_label: str) -> str:
     return (
         f"✓ Đã lưu {count} chỉ tiêu làm số liệu {period_label}. "
         "Từ nay các câu hỏi có “Kỳ trước” để so sánh."
+    )
+
+
+# --- the web console's sign-in, from the chat
+WEB_NOT_SERVED = (
+    "Trang quản lý trên web chưa được bật cho hệ thống này (cần đặt PUBLIC_BASE_URL). "
+    "Anh/chị vẫn dùng được các lệnh trong chat: /tinhhinh, /xuat, /nhac."
+)
+WEB_REVIEWERS_ONLY = (
+    "Trang quản lý trên web dành cho cán bộ theo dõi và quản trị. Anh/chị nhập báo cáo ngay "
+    "trong chat này: /baocao."
+)
+
+
+def web_sign_in(link: str) -> str:
+    return (
+        "Liên kết đăng nhập trang quản lý (dùng một lần, trong 10 phút, chỉ cho anh/chị; "
+        f"đừng chuyển cho người khác):\n{link}"
     )

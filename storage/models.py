@@ -374,3 +374,32 @@ class PendingPrefill(SQLModel, table=True):
     period: str = Field(sa_type=String(16))
     body: str = Field(sa_type=Text)  # {"code": "stored value", …}
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A browser signed in to the web console, kept in the database so any bot process serves it.
+
+    The cookie holds a random token; only its SHA-256 is stored. A session opened from a chat
+    account names the person (whose roles are read again on every request); one printed by
+    `cchc-bot web-link` for an admin without a chat account names the unit and role instead.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    role: str | None = Field(default=None, sa_type=String(16))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SignInUse(SQLModel, table=True):
+    """A sign-in link's nonce, once it has been used: a link opens one session only."""
+
+    __tablename__ = "web_sign_ins"
+
+    nonce: str = Field(sa_type=String(32), primary_key=True)
+    used_at: datetime = Field(sa_type=UTCDateTime)

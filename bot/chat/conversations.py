@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.chat import documents, reviewers, uploads
-from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json, reply_to_json
+from bot.chat import documents, outbox, reviewers, uploads
+from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json
 from bot.chat.uploads import Sheet, Upload
 from bot.clock import utc_now
 from bot.review.notices import submitted_notices
@@ -82,6 +82,8 @@ class Conversations:
         self.store = store
         self.zone = zone
         self.clock = clock
+        # A sign-in link to the web console for a user id, where the console is served.
+        self.sign_in_link: Callable[[int], str] | None = None
 
     def handle(
         self,
@@ -159,6 +161,9 @@ class Conversations:
         if not memberships:
             return Handled(Outcome([Reply(self._no_role(repo, user.id))]))
         officer_of = [u for m, u in memberships if m.role == Role.OFFICER]
+        reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
+        if officer_of and not reviewer_of and isinstance(event, Command) and event.name == "web":
+            return Handled(Outcome([Reply(texts.WEB_REVIEWERS_ONLY)]))
         if officer_of:
             late = self._is_late(user, seq, now)
             return self._converse(repo, user, officer_of[0], event, now, refused, late, seq)
@@ -166,8 +171,9 @@ class Conversations:
             return Handled(Outcome([Reply(refused)]))
         if isinstance(event, Sheet):
             return Handled(Outcome([Reply(texts.UPLOAD_OFFICERS_ONLY)]))
-        reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
-        replies, notices = reviewers.handle(repo, user, reviewer_of, event, now, self.zone)
+        replies, notices = reviewers.handle(
+            repo, user, reviewer_of, event, now, self.zone, sign_in=self.sign_in_link
+        )
         return Handled(Outcome(replies, notices, stale_press=isinstance(event, Press)))
 
     def _no_role(self, repo: Repository, user_id: int) -> str:
@@ -191,18 +197,9 @@ class Conversations:
         )
 
     def _queue_notices(self, repo: Repository, outcome: Outcome, now: datetime) -> Outcome:
-        """Into the outbox, in this transaction: committed with what caused them, or not at all."""
         if not outcome.notices:
             return outcome
-        ids = repo.enqueue_notices(
-            [
-                (n.platform, n.external_id, reply_to_json(n.reply), n.reminder_id)
-                for n in outcome.notices
-            ],
-            now,
-        )
-        notices = [replace(n, outbox_id=i) for n, i in zip(outcome.notices, ids, strict=True)]
-        return replace(outcome, notices=notices)
+        return replace(outcome, notices=outbox.queue(repo, list(outcome.notices), now))
 
     # --- registration --------------------------------------------------------------------------
     def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> Outcome:

@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 
-from bot.chat.outcome import Notice, reply_from_json
+from bot.chat.outcome import Notice, reply_from_json, reply_to_json
 from storage.db import Store
 from storage.models import ReminderStatus
+from storage.repository import Repository
+
+
+def queue(repo: Repository, notices: list[Notice], now: datetime) -> list[Notice]:
+    """Into the outbox, in the caller's transaction: committed with what caused them, or not
+    at all. The returned notices carry their outbox ids, for delivery right after the commit."""
+    if not notices:
+        return notices
+    ids = repo.enqueue_notices(
+        [(n.platform, n.external_id, reply_to_json(n.reply), n.reminder_id) for n in notices], now
+    )
+    return [replace(n, outbox_id=i) for n, i in zip(notices, ids, strict=True)]
 
 
 def record(store: Store, results: list[tuple[Notice, str]], now: datetime) -> None:

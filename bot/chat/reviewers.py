@@ -6,6 +6,7 @@ calls too; this module parses a command and renders what the core returns as cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,14 @@ from storage.repository import Repository
 
 
 def handle(
-    repo: Repository, user: User, tops: list[Unit], event: Event, now: datetime, zone: ZoneInfo
+    repo: Repository,
+    user: User,
+    tops: list[Unit],
+    event: Event,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    sign_in: Callable[[int], str] | None = None,
 ) -> tuple[list[Reply], list[Notice]]:
     if not isinstance(event, Command) or event.name in ("trogiup", "help", "start", "baocao"):
         return [Reply(texts.REVIEWER_HELP)], []
@@ -34,6 +42,11 @@ def handle(
         return export(repo, tops, event.args), []
     if event.name == "nhac":
         return _remind(repo, user, tops, now, zone)
+    if event.name == "web":
+        if sign_in is None:
+            return [Reply(texts.WEB_NOT_SERVED)], []
+        assert user.id is not None
+        return [Reply(texts.web_sign_in(sign_in(user.id)))], []
     return [Reply(texts.unknown_command(event.name)), Reply(texts.REVIEWER_HELP)], []
 
 

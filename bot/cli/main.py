@@ -11,7 +11,17 @@ import typer
 from typer.core import TyperGroup
 
 from bot.chat.conversations import Conversations
-from bot.cli import database, invites, people, prefill, rounds, templates, units, vietnamese
+from bot.cli import (
+    database,
+    invites,
+    people,
+    prefill,
+    rounds,
+    templates,
+    units,
+    vietnamese,
+    web_link,
+)
 from bot.cli import export as cli_export
 from bot.cli.common import CODE, FILE, NUMBER, fail, open_store, settings
 from bot.clock import utc_now
@@ -33,6 +43,7 @@ ORDER = [
     "export",
     "chat",
     "run",
+    "web-link",
     "demo",
 ]
 
@@ -58,6 +69,7 @@ app.add_typer(rounds.app, name="round")
 app.add_typer(templates.app, name="template")
 cli_export.register(app)
 prefill.register(app)
+web_link.register(app)
 
 vietnamese.install()  # the framework's own words (Usage, Options…) in Vietnamese too
 

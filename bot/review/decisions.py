@@ -37,7 +37,7 @@ class Decision:
 
 def decide(
     repo: Repository,
-    user_id: int,
+    user_id: int | None,
     tops: list[Unit],
     unit_code: str,
     *,
@@ -49,6 +49,7 @@ def decide(
     """Return (with a reason) or approve a unit's submitted report, in the reviewer's scope.
 
     ``round_id`` names the round (the web page's); the chat means the open round holding it.
+    ``user_id`` is None for an admin signed in from the command line, who has no chat account.
     """
     reason = " ".join(reason.split())
     unit = repo.unit_by_code(unit_code.strip().upper()) if unit_code.strip() else None

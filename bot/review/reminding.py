@@ -39,9 +39,10 @@ def is_done(sub: Submission | None) -> bool:
 
 
 def remind_now(
-    repo: Repository, reviewer_id: int, scopes: list[Scope], now: datetime, zone: ZoneInfo
+    repo: Repository, reviewer: int | str, scopes: list[Scope], now: datetime, zone: ZoneInfo
 ) -> Reminded:
-    key = f"nhac:{reviewer_id}:{now.astimezone(zone):%Y-%m-%dT%H}"
+    """``reviewer`` names who asks (a user id, or the web's name for a command-line admin)."""
+    key = f"nhac:{reviewer}:{now.astimezone(zone):%Y-%m-%dT%H}"
     notices: list[Notice] = []
     units_reminded = pending = 0
     for scope in scopes:

@@ -1,7 +1,7 @@
 """Everything `cchc-bot run` starts, on one event loop over one database.
 
-Every chat app whose token is set (Telegram, Zalo, or both), the web server Zalo needs (its
-webhook and the download links that stand in for documents), and the reminder scheduler, which
+Every chat app whose token is set (Telegram, Zalo, or both), the web server (Zalo's webhook,
+the download links that stand in for documents, the web console), and the reminder scheduler, which
 reaches each person on the app they registered from. Tests start this same object.
 """
 
@@ -26,6 +26,8 @@ from bot.service.reminders import Reminders
 from bot.service.settings import Settings
 from bot.transports.telegram.bot import TelegramBot
 from bot.transports.zalo.bot import ZaloBot
+from bot.web.console.app import WebConsole
+from bot.web.console.sign_in import SignInLinks
 from bot.web.downloads import DownloadLinks
 from bot.web.server import WebServer
 from storage.db import Store
@@ -58,7 +60,8 @@ class Service:
         self.telegram = self._telegram() if settings.telegram_bot_token else None
         self.links = self._links()
         self.zalo = self._zalo() if settings.zalo_bot_token else None
-        self.web = self._web() if self.zalo is not None else None
+        self.console = self._console()
+        self.web = self._web() if self.zalo is not None or self.console is not None else None
         self.reminders: Reminders | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self._running: list[Callable[[], Awaitable[None]]] = []  # stops, in start order
@@ -85,6 +88,29 @@ class Service:
             self.conversations, self.settings, self.hub, self.links, poll_timeout=self.poll_timeout
         )
 
+    def _console(self) -> WebConsole | None:
+        """At PUBLIC_BASE_URL; the chat's /web hands out its sign-in links."""
+        settings = self.settings
+        if not settings.web_console or settings.public_base_url is None:
+            return None
+        links = SignInLinks(
+            settings.web_signing_key,
+            settings.public_base_url,
+            timedelta(minutes=settings.web_sign_in_minutes),
+            self.conversations.clock,
+        )
+        self.conversations.sign_in_link = links.for_user
+        return WebConsole(
+            self.store,
+            settings.zone,
+            links,
+            settings.web_signing_key,
+            idle=timedelta(hours=settings.web_idle_hours),
+            clock=self.conversations.clock,
+            deliver_all=self.hub.deliver_all,
+            document=self.conversations.document,
+        )
+
     def _web(self) -> WebServer:
         settings = self.settings
         return WebServer(
@@ -95,6 +121,7 @@ class Service:
             zalo=self.zalo,
             zalo_webhook_url=settings.zalo_webhook_url,
             zalo_secret=settings.zalo_webhook_secret_token,
+            console=self.console,
         )
 
     # --- running ---------------------------------------------------------------------------------

@@ -83,6 +83,16 @@ class Settings(BaseSettings):
     download_secret: SecretStr | None = Field(
         default=None, description="Key that signs download links; derived from the tokens if unset."
     )
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the web console's sign-in links; derived if unset.",
+    )
+    web_sign_in_minutes: float = Field(
+        default=10, gt=0, description="Minutes a web console sign-in link stays valid."
+    )
+    web_idle_hours: float = Field(
+        default=12, gt=0, description="Hours without a page view after which a session ends."
+    )
 
     reminder_time: str = Field(
         default="08:00", description="Local time of day at which dated reminders go out."
@@ -145,6 +155,19 @@ class Settings(BaseSettings):
         return _secret(self.download_secret, "cchc-download", SecretStr("|".join(tokens)))
 
     @property
+    def web_signing_key(self) -> str:
+        """Sign-in links and the console's CSRF tokens; alike in every process, as above."""
+        tokens = [t.get_secret_value() for t in (self.zalo_bot_token, self.telegram_bot_token) if t]
+        if self.web_secret is None and not tokens:
+            raise ValueError("the web console needs WEB_SECRET or a bot token to sign with")
+        return _secret(self.web_secret, "cchc-web", SecretStr("|".join(tokens)))
+
+    @property
+    def web_console(self) -> bool:
+        """The console is served where it can be reached: at PUBLIC_BASE_URL."""
+        return bool(self.public_base_url)
+
+    @property
     def secrets(self) -> list[str]:
         """Every secret this deployment holds, for the log filter (bot/log_safety)."""
         out = [t.get_secret_value() for t in (self.telegram_bot_token, self.zalo_bot_token) if t]
@@ -154,6 +177,8 @@ class Settings(BaseSettings):
             out.append(self.zalo_webhook_secret_token)
         if self.download_secret or out:
             out.append(self.download_signing_key)
+        if self.web_secret or self.telegram_bot_token or self.zalo_bot_token:
+            out.append(self.web_signing_key)
         password = make_url(self.database_url).password if "://" in self.database_url else None
         if password:
             out.append(str(password))

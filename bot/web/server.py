@@ -1,4 +1,5 @@
-"""The bot's own small web server: download links, and Zalo's webhook when one is set.
+"""The bot's own small web server: download links, the web console (bot/web/console), and
+Zalo's webhook when one is set.
 
 Every GET of a download link is logged, served or refused. A link is refused plainly, in
 Vietnamese, with what to do: a forged one with 403, one signed by us but malformed with 400,
@@ -21,6 +22,8 @@ from bot.chat import documents
 from bot.chat.conversations import Conversations
 from bot.transports.zalo.api import parse_event
 from bot.transports.zalo.bot import ZaloBot
+from bot.web.console.app import WebConsole
+from bot.web.console.sign_in import PREFIX as CONSOLE
 from bot.web.downloads import (
     PATH,
     DownloadLinks,
@@ -51,6 +54,7 @@ class WebServer:
         zalo_webhook_url: str | None = None,
         zalo_secret: str = "",
         clock: Callable[[], datetime] | None = None,
+        console: WebConsole | None = None,
     ) -> None:
         self.conversations = conversations
         self.listen, self.port = listen, port
@@ -64,6 +68,9 @@ class WebServer:
             self.app.router.add_get(PATH + "/{token}", self._download)
         if zalo is not None and zalo_webhook_url:
             self.app.router.add_post(urlsplit(zalo_webhook_url).path or "/", self._zalo_webhook)
+        if console is not None:
+            self.app.router.add_get(CONSOLE, self._to_console)
+            console.mount(self.app)
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -78,6 +85,9 @@ class WebServer:
 
     async def _health(self, _request: web.Request) -> web.Response:
         return web.Response(text="ok")
+
+    async def _to_console(self, _request: web.Request) -> web.Response:
+        raise web.HTTPFound(CONSOLE + "/")
 
     # --- download links --------------------------------------------------------------------------
     async def _download(self, request: web.Request) -> web.Response:
