@@ -100,10 +100,7 @@ async def test_returning_from_the_page_tells_the_officer_and_the_resubmission_is
     approved = await post(console, base + "/duyet")
     assert "Đã duyệt báo cáo" in approved
     assert status_of(console, "SONTRUNG")[0] == SubmissionStatus.APPROVED
-    assert (
-        texts.notice_approved("Quý III/2024", "Xã Sơn Trung")
-        == console.delivered[-1].reply.text
-    )
+    assert texts.notice_approved("Quý III/2024", "Xã Sơn Trung") == console.delivered[-1].reply.text
 
 
 async def test_returning_without_a_reason_is_refused(console):

@@ -10,6 +10,7 @@ from pygal.style import Style
 
 from bot.review.across import Across
 from flows import answers as ans
+from flows.catalog import Indicator, Kind
 
 STYLE = Style(
     background="white",
@@ -26,8 +27,10 @@ STYLE = Style(
 )
 
 
-def _options(title: str) -> dict[str, object]:
+def _options(title: str, ind: Indicator) -> dict[str, object]:
+    percent = ind.kind in (Kind.RATIO_COMPUTED, Kind.RATIO_ENTERED)
     return {
+        **({"range": (0, 100)} if percent else {}),
         "js": [],  # pygal links its tooltip script from the internet by default
         "disable_xml_declaration": True,  # inline in the page
         "style": STYLE,
@@ -46,18 +49,19 @@ def _number(value: object) -> float | None:
 def by_unit(data: Across) -> str:
     ind = data.indicator
     chart = pygal.HorizontalBar(
-        **_options(f"{ind.code} theo đơn vị — {data.scope.top.name}"),
+        **_options(f"{ind.code} theo đơn vị — {data.scope.top.name}", ind),
         value_formatter=lambda v: ans.show(ind, Decimal(str(v)), with_unit=False),
     )
-    chart.x_labels = [u.unit.name for u in data.units]
-    chart.add(ind.code, [_number(u.value) for u in data.units])
+    shown = list(reversed(data.units))  # pygal stacks bars from the bottom: first unit on top
+    chart.x_labels = [u.unit.name for u in shown]
+    chart.add(ind.code, [_number(u.value) for u in shown])
     return chart.render(is_unicode=True)
 
 
 def over_periods(data: Across) -> str:
     ind = data.indicator
     chart = pygal.Line(
-        **_options(f"{ind.code} qua các kỳ — {data.scope.top.name}"),
+        **_options(f"{ind.code} qua các kỳ — {data.scope.top.name}", ind),
         value_formatter=lambda v: ans.show(ind, Decimal(str(v)), with_unit=False),
     )
     chart.x_labels = [p.label for p in data.periods]
