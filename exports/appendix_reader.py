@@ -24,7 +24,16 @@ from flows.answers import fold
 from flows.template_inference import SheetRow
 
 HEADER_SEARCH = 40  # rows to look through for the header, under the title
-EXTRA_COLUMNS = ("kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for")
+EXTRA_COLUMNS = (
+    "kind",
+    "formula",
+    "rule",
+    "relevant",
+    "hint",
+    "carry_over",
+    "not_for",
+    "phrase",
+)
 FORM_TITLE = re.compile(r"^\s*biểu(\s+mẫu)?\s*(số\s*)?\d+\b", re.IGNORECASE)
 
 

@@ -2,9 +2,10 @@
 
 The layout is the official one (STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu | Ghi chú)
 followed by the columns an author edits when inference is not enough: kind, formula, rule,
-relevant, hint, carry_over, not_for. Every row states all of them, so importing the file again
-(`cchc-bot template import`) gives back the same template: a province edits its form in Excel
-or LibreOffice and brings it back.
+relevant, hint, carry_over, not_for, and phrase (the sentence the Word draft writes). Every
+row states all of them, so importing the file again (`cchc-bot template import`) gives back
+the same template: a province edits its form, and its wording, in Excel or LibreOffice and
+brings it back.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from flows.template_inference import written_rules
 from flows.texts import LEVEL_NAMES
 
 HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
-EXTRAS = ("kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for")
-WIDTHS = (9, 60, 22, 10, 14, 15, 28, 30, 14, 30, 11, 10)
+EXTRAS = ("kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for", "phrase")
+WIDTHS = (9, 60, 22, 10, 14, 15, 28, 30, 14, 30, 11, 10, 50)
 
 
 def template_bytes(template: Template) -> bytes:
@@ -83,6 +84,7 @@ def _indicator(ws: Worksheet, row: int, ind: Indicator) -> None:
         ind.hint,
         "có" if ind.carry_over else "không",
         ", ".join(ind.not_for),
+        ind.phrase,
     )
     for column, value in enumerate(values, 1):
         if value:

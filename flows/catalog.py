@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from flows import conditions, formulas
+from flows import conditions, formulas, phrases
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -85,6 +85,9 @@ class Row(BaseModel):
     parts_at_most: tuple[str, ...] = ()
     # Asked only when this holds, e.g. "I.6 = 1" (flows/conditions); printed empty otherwise.
     relevant: str = ""
+    # The sentence the narrative report writes for this row, with places for its figures
+    # (flows/phrases): "Tổng số hồ sơ … là {III.2.2}, … đạt tỷ lệ {value}". Empty: a plain one.
+    phrase: str = ""
 
 
 class Section(BaseModel):
@@ -120,6 +123,7 @@ class Indicator(BaseModel):
     soft_at_most: tuple[str, ...] = ()
     parts_at_most: tuple[str, ...] = ()
     relevant: str = ""
+    phrase: str = ""
     # The parent row's label, for a label that means little alone ("Đã thực hiện", or one
     # that recurs under two parents): the question shows it before the row's own label.
     context: str = ""
@@ -232,6 +236,7 @@ def _iter_indicators(template: Template) -> Iterator[Indicator]:
                 soft_at_most=row.soft_at_most,
                 parts_at_most=row.parts_at_most,
                 relevant=row.relevant,
+                phrase=row.phrase,
                 context=parent.label if parent is not None and vague else "",
             )
 
@@ -257,6 +262,7 @@ def _validate(template: Template) -> None:
             _validate_row_shape(where, row)
 
     kinds = {code: row.kind for code, row in seen.items()}
+    figures = {code for code, kind in kinds.items() if kind is not Kind.GROUP}
     for code, row in seen.items():
         where = f"Dòng {code} ({row.label[:50]})"
         for ref in (*row.at_most, *row.sum_of, *row.soft_at_most, *row.parts_at_most):
@@ -276,6 +282,11 @@ def _validate(template: Template) -> None:
                     raise ValueError(f"{where}: công thức dùng mã không có trong biểu: {ref}")
                 if not kinds[ref].is_numeric:
                     raise ValueError(f"{where}: công thức dùng {ref}, không phải chỉ tiêu số")
+        if row.phrase:
+            try:
+                phrases.check(row.phrase, figures, group=row.kind is Kind.GROUP)
+            except phrases.PhraseError as exc:
+                raise ValueError(f"{where}: câu văn (phrase) sai: {exc}") from exc
     _check_cycles(seen)
 
 

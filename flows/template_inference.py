@@ -18,7 +18,8 @@ reviewer reading the form would, and say so for every decision that is not plain
 - stock figures (procedures, staff quotas, plans, choices) are carried over from last period.
 
 Extra columns state what inference cannot (kind, formula, rule, relevant, hint, carry_over,
-not_for), in the manner of XLSForm; they always win. Pure: rows in, a Template and findings out.
+not_for, phrase), in the manner of XLSForm; they always win. Pure: rows in, a Template and
+findings out.
 """
 
 from __future__ import annotations
@@ -732,4 +733,6 @@ def _row(node: _Node) -> dict[str, Any]:
         row["not_for"] = [p.strip() for p in re.split(r"[,;\s]+", extras["not_for"]) if p.strip()]
     if node.breakdown or node.row.italic:
         row["italic"] = True
+    if extras.get("phrase", "").strip():
+        row["phrase"] = extras["phrase"].strip()
     return row

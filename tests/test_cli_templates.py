@@ -146,7 +146,8 @@ def test_export_of_a_shipped_template_needs_no_import(cli, tmp_path):
     sheet = openpyxl.load_workbook(target).active
     headers = [c.value for c in next(r for r in sheet.iter_rows() if r[0].value == "STT")]
     assert headers[:5] == ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
-    assert headers[5:] == ["kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for"]
+    extras = ["kind", "formula", "rule", "relevant", "hint", "carry_over", "not_for", "phrase"]
+    assert headers[5:] == extras
 
 
 def test_show_marks_conditions_and_rows_not_asked(cli):
