@@ -17,35 +17,25 @@ import contextlib
 import logging
 import os
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import typer
 
+from bot.admin import onboarding
+from bot.admin.onboarding import Batch
 from bot.cli.common import fail, open_store, os_problem, settings
 from bot.clock import utc_now
 from bot.service.settings import Settings
 from exports import invite_cards, invite_list
-from exports.printed_invites import PrintedInvite, telegram_link
+from exports.printed_invites import PrintedInvite
 from flows.texts import LEVEL_NAMES, ROLE_NAMES
-from storage import invite_batches
-from storage.errors import UnknownUnit
-from storage.models import Invite, Level, Role, Unit
-from storage.repository import Repository, RepositoryError
+from storage.models import Level, Role
+from storage.repository import RepositoryError
 
 BULK_ONLY = "--level, --all, --pdf và --xlsx"
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every glyph it embeds
-
-
-@dataclass(frozen=True)
-class Batch:
-    top: Unit
-    level: Level
-    invited: list[tuple[Unit, Invite]]
-    skipped: int  # units that already have someone in the role
-    withdrawn: int  # earlier unused codes of the invited units, now expired
 
 
 def refuse_bulk_options(
@@ -74,12 +64,9 @@ def for_units_under(
     loaded = settings()
     ttl = _ttl(loaded, days)
     level = level or Level.COMMUNE
-    if role is not Role.OFFICER and level is Level.COMMUNE:
-        fail(
-            f"xã không có đơn vị cấp dưới để {ROLE_NAMES[role.value]} theo dõi: mời "
-            f"{ROLE_NAMES[role.value]} ở huyện hoặc tỉnh (--level huyen hoặc --level tinh); "
-            f"xã thì mời {ROLE_NAMES['officer']} (--role officer)."
-        )
+    refused = onboarding.level_refusal(role, level)
+    if refused is not None:
+        fail(f"{refused} (--level huyen hoặc --level tinh; --role officer cho xã)")
     targets = [(path, suffix) for path, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")) if path]
     for path, suffix in targets:
         _check_target(path, suffix)
@@ -88,8 +75,8 @@ def for_units_under(
     try:
         try:
             with open_store(loaded).transaction() as repo:
-                batch = _invite(repo, under, role, level, every, ttl)
-                printed = _printed(repo, batch, role, username, loaded)
+                batch = onboarding.invite_under(repo, under, role, level, every, ttl, utc_now())
+                printed = onboarding.printed(repo, batch, role, username, loaded.zone)
                 if printed:
                     staged = _stage(printed, pdf, xlsx, username, loaded)
         except RepositoryError as exc:
@@ -114,53 +101,6 @@ def _check_target(path: Path, suffix: str) -> None:
         fail(f"tệp {path} phải có đuôi {suffix}.")
     if path.is_dir():
         fail(f"{path} là một thư mục; hãy cho tên tệp, ví dụ {path / ('ma-moi' + suffix)}.")
-
-
-def _invite(
-    repo: Repository, under: str, role: Role, level: Level, every: bool, ttl: timedelta
-) -> Batch:
-    top = repo.unit_by_code(under)
-    if top is None:
-        raise UnknownUnit(under)
-    assert top.id is not None
-    candidates = [u for u in [top, *repo.descendants(top.id)] if u.level == level.value]
-    if not candidates:
-        raise RepositoryError(
-            f"Không có đơn vị cấp {LEVEL_NAMES[level.value]} nào thuộc {top.name} ({top.code}). "
-            "Nhập đơn vị trước: cchc-bot units registry --province TỈNH, "
-            "hoặc cchc-bot units import TỆP."
-        )
-    held = repo.members_by_unit([u.id for u in candidates if u.id is not None], role.value)
-    chosen = candidates if every else [u for u in candidates if u.id not in held]
-    if not chosen:
-        return Batch(top, level, [], len(candidates), 0)
-    now = utc_now()
-    ids = [u.id for u in chosen if u.id is not None]
-    withdrawn = invite_batches.withdraw_unused(repo, ids, role.value, now)
-    created = invite_batches.create_invites(repo, chosen, role.value, now, ttl)
-    invited = list(zip(chosen, created, strict=True))
-    return Batch(top, level, invited, len(candidates) - len(chosen), withdrawn)
-
-
-def _printed(
-    repo: Repository, batch: Batch, role: Role, username: str | None, loaded: Settings
-) -> list[PrintedInvite]:
-    above: dict[int, str] = {}
-    for unit, _ in batch.invited:
-        if unit.parent_id is not None and unit.parent_id not in above:
-            above[unit.parent_id] = repo.unit(unit.parent_id).name
-    return [
-        PrintedInvite(
-            unit_code=unit.code,
-            unit_name=unit.name,
-            above=above.get(unit.parent_id) if unit.parent_id is not None else None,
-            role_name=ROLE_NAMES[role.value],
-            code=invite.code,
-            link=telegram_link(username, invite.code),
-            expires=invite.expires_at.astimezone(loaded.zone).strftime("%d/%m/%Y %H:%M"),
-        )
-        for unit, invite in batch.invited
-    ]
 
 
 def _stage(

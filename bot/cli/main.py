@@ -169,7 +169,8 @@ def chat(
 
 @app.command()
 def run() -> None:
-    """Chạy bot trên Telegram và/hoặc Zalo (mỗi nền tảng có token), kèm lịch nhắc hạn."""
+    """Chạy bot trên Telegram và/hoặc Zalo (mỗi nền tảng có token), kèm lịch nhắc hạn và trang
+    quản lý trên web (khi có PUBLIC_BASE_URL)."""
     from telegram.error import InvalidToken, TelegramError
 
     from bot.service.log_safety import protect_logs
@@ -184,6 +185,11 @@ def run() -> None:
         fail(
             "chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN "
             "(xem .env.example và README, mục Telegram và Zalo)."
+        )
+    except ValueError:  # the console alone, with no bot token to derive its key from
+        fail(
+            "trang quản lý chạy một mình cần WEB_SECRET (chuỗi bí mật để ký liên kết đăng nhập; "
+            "xem README, mục The web console)."
         )
     try:
         asyncio.run(service.run())

@@ -26,7 +26,7 @@ from bot.service.reminders import Reminders
 from bot.service.settings import Settings
 from bot.transports.telegram.bot import TelegramBot
 from bot.transports.zalo.bot import ZaloBot
-from bot.web.console.app import WebConsole
+from bot.web.console.app import AdminOptions, WebConsole
 from bot.web.console.sign_in import SignInLinks
 from bot.web.downloads import DownloadLinks
 from bot.web.server import WebServer
@@ -38,7 +38,7 @@ OUTBOX_SWEEP_SECONDS = 30
 
 
 class NothingToRun(Exception):
-    """Neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set."""
+    """Neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set, nor PUBLIC_BASE_URL for the console."""
 
 
 class Service:
@@ -50,8 +50,8 @@ class Service:
         clock: Callable[[], datetime] = utc_now,
         poll_timeout: int = 10,
     ) -> None:
-        if not settings.transports:
-            raise NothingToRun
+        if not settings.transports and not settings.web_console:
+            raise NothingToRun  # the web console alone may run: a province's desk before its bot
         self.settings = settings
         self.store = store
         self.conversations = Conversations(store, settings.zone, clock)
@@ -109,6 +109,11 @@ class Service:
             clock=self.conversations.clock,
             deliver_all=self.hub.deliver_all,
             document=self.conversations.document,
+            admin=AdminOptions(
+                (settings.telegram_bot_username or "").strip().lstrip("@") or None,
+                settings.zalo_bot_name or None,
+                timedelta(days=settings.invite_ttl_days),
+            ),
         )
 
     def _web(self) -> WebServer:
@@ -142,7 +147,7 @@ class Service:
             await self.stop()
             raise
         self._start_scheduler()
-        log.info("running: %s", ", ".join(self.hub.platforms))
+        log.info("running: %s", ", ".join(self.hub.platforms) or "the web console only")
 
     async def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:

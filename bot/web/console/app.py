@@ -45,6 +45,15 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DeliverAll = Callable[[list[Notice]], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class AdminOptions:
+    """What the admin pages print on invite cards, from the deployment's settings."""
+
+    telegram_username: str | None = None
+    zalo_bot_name: str | None = None
+    invite_ttl: timedelta = timedelta(days=14)
+
+
 class NotFound(Exception):
     """Outside the viewer's scope, or not there at all: both read as 404."""
 
@@ -73,11 +82,13 @@ class WebConsole:
         clock: Callable[[], datetime],
         deliver_all: DeliverAll | None = None,
         document: Callable[[str], Any] | None = None,
+        admin: AdminOptions | None = None,
     ) -> None:
         self.store, self.zone, self.links = store, zone, links
         self.idle, self.clock = idle, clock
         self.deliver_all = deliver_all
         self.document = document
+        self.admin = admin or AdminOptions()
         self.secure = links.base_url.startswith("https://")
         self._csrf_key = hashlib.sha256(b"cchc-csrf:" + key.encode()).digest()
         self.app = web.Application(middlewares=[self._guard])
@@ -93,9 +104,10 @@ class WebConsole:
         self.app.router.add_get("/dang-nhap", self._sign_in_page)
         self.app.router.add_get("/vao/{token}", self._sign_in)
         self.app.router.add_post("/dang-xuat", self._sign_out)
-        from bot.web.console import routes  # the pages, which need this module's helpers
+        from bot.web.console import admin_pages, routes  # they need this module's helpers
 
         routes.register(self)
+        admin_pages.register(self)
 
     def mount(self, app: web.Application) -> None:
         app.add_subapp(PREFIX, self.app)

@@ -107,7 +107,7 @@ def _unit_scope(repo: Repository, context: Context, round_id: int, code: str) ->
     return scope
 
 
-def _attachment(
+def attachment(
     data: bytes, filename: str, content_type: str, charset: str | None = None
 ) -> web.Response:
     return web.Response(
@@ -299,7 +299,7 @@ class Pages:
     async def _document(self, file_spec: str) -> web.Response:
         assert self.console.document is not None
         document = await asyncio.to_thread(self.console.document, file_spec)
-        return _attachment(document.data, document.filename, XLSX)
+        return attachment(document.data, document.filename, XLSX)
 
     async def flat_file(self, request: web.Request) -> web.Response:
         context = _context(request)
@@ -314,7 +314,7 @@ class Pages:
 
         text, filename = await self.console.read(read)
         media = "text/csv" if fmt == "csv" else "application/json"
-        return _attachment(text.encode("utf-8"), filename, media, "utf-8")
+        return attachment(text.encode("utf-8"), filename, media, "utf-8")
 
     # --- Lịch sử -------------------------------------------------------------------------------
     async def history(self, request: web.Request) -> web.Response:

@@ -18,7 +18,11 @@ class Viewer:
     name: str
     user_id: int | None  # None for a session from `cchc-bot web-link`
     tops: list[Unit]
-    admin: bool
+    admin_tops: list[Unit]  # where the viewer is an admin: the admin pages' scope
+
+    @property
+    def admin(self) -> bool:
+        return bool(self.admin_tops)
 
     @property
     def key(self) -> str:
@@ -32,10 +36,10 @@ def viewer_of(repo: Repository, session: WebSession) -> Viewer | None:
         tops = reviewer_tops(repo, session.user_id)
         if not tops:
             return None
-        roles = {m.role for m, _ in repo.memberships(session.user_id)}
+        admin_of = [u for m, u in repo.memberships(session.user_id) if m.role == Role.ADMIN]
         user = next(iter(repo.display_names([session.user_id]).values()), "")
-        return Viewer(user, session.user_id, tops, Role.ADMIN in roles)
+        return Viewer(user, session.user_id, tops, admin_of)
     if session.unit_id is None:
         return None
     unit = repo.unit(session.unit_id)
-    return Viewer(unit.name, None, [unit], session.role == Role.ADMIN)
+    return Viewer(unit.name, None, [unit], [unit] if session.role == Role.ADMIN else [])
