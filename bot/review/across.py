@@ -44,6 +44,44 @@ class Across:
     periods: list[PeriodFigure]  # oldest first, ending with this round
 
 
+@dataclass(frozen=True)
+class SectionTable:
+    """A whole section of the form: one row per unit, one column per figure, and the totals."""
+
+    scope: Scope
+    code: str
+    label: str
+    indicators: list[Indicator]
+    units: list[tuple[Unit, list[Value | None]]]
+    totals: list[Value | None]
+
+
+def sections(repo: Repository, scope: Scope) -> list[tuple[str, str]]:
+    """(code, label) of the form's sections, in order."""
+    template = templates.for_round(repo, scope.round)
+    return [(s.code, s.label) for s in template.sections]
+
+
+def section(repo: Repository, scope: Scope, code: str, now: datetime) -> SectionTable | None:
+    template = templates.for_round(repo, scope.round)
+    found = next((s for s in template.sections if s.code == code), None)
+    if found is None:
+        return None
+    shown = [i for i in template.indicators if i.section == code and i.kind is not Kind.GROUP]
+    report = load_round_report(repo, scope.round, scope.top, now=now)
+    by_code = {u.code: u for u in scope.units}
+    reports = [r for r in report.units if r.unit.code in by_code]
+    summed = totals(template, [r.values for r in reports])
+    return SectionTable(
+        scope,
+        found.code,
+        found.label,
+        shown,
+        [(by_code[r.unit.code], [r.value(i.code) for i in shown]) for r in reports],
+        [summed.get(i.code) for i in shown],
+    )
+
+
 def choices(repo: Repository, scope: Scope) -> list[Indicator]:
     """The rows a reviewer may pick: every figure of the form, in its order."""
     template = templates.for_round(repo, scope.round)

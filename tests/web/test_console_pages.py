@@ -166,3 +166,14 @@ async def test_history_lists_past_rounds_with_their_counts(console):
     html = await page(console, "/web/lich-su")
     assert "Quý III/2024" in html and "Tỉnh Quảng Ngãi" in html
     assert "1/6" in html  # six communes under the province, one submitted
+
+
+async def test_a_whole_section_across_units_has_a_column_per_figure_and_totals(console):
+    await console.sign_in(console.people.reviewer)
+    html = await page(console, f"/web/ky/{console.people.round_id}/chi-tieu?phan=III")
+    assert "Phần III." in html
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    assert header is not None and ">III.2.1<" in header.group(1) and ">III.2.2<" in header.group(1)
+    trung = row(html, 'data-unit="SONTRUNG"')
+    assert "99,37" in trung and "790" in trung and "785" in trung
+    assert "99,37" in row(html, "data-total")

@@ -254,28 +254,45 @@ class Pages:
 
     # --- an indicator across units ------------------------------------------------------------
     async def indicator_page(self, request: web.Request) -> web.Response:
+        """One figure across units (``ma``), with charts; or a whole section (``phan``)."""
         context = _context(request)
         round_id = int(request.match_info["round_id"])
         code = request.query.get("ma", "").strip()
+        part = request.query.get("phan", "").strip()
         now = self.console.clock()
 
-        def read(repo: Repository) -> tuple[list[Any], list[Any], str]:
+        def read(repo: Repository) -> dict[str, Any]:
             found = _round_scopes(repo, context, round_id)
             options = across.choices(repo, found[0])
+            parts = across.sections(repo, found[0])
+            if part:
+                tables = [across.section(repo, scope, part, now) for scope in found]
+                return {
+                    "options": options,
+                    "parts": parts,
+                    "chosen": "",
+                    "part": part,
+                    "figures": [],
+                    "tables": [t for t in tables if t is not None],
+                }
             chosen = code or options[0].code
             figures = [across.across(repo, scope, chosen, now) for scope in found]
-            return options, [f for f in figures if f is not None], chosen
+            return {
+                "options": options,
+                "parts": parts,
+                "chosen": chosen,
+                "part": "",
+                "figures": [f for f in figures if f is not None],
+                "tables": [],
+            }
 
-        options, figures, chosen = await self.console.read(read)
-        if not figures:
+        data = await self.console.read(read)
+        if not data["figures"] and not data["tables"]:
             raise NotFound
-        data = {
-            "options": options,
-            "chosen": chosen,
-            "figures": [(f, charts.by_unit(f), charts.over_periods(f)) for f in figures],
-            "round_id": round_id,
-            "period": periods.parse(figures[0].scope.round.period).label,
-        }
+        first = (data["figures"] or data["tables"])[0]
+        data["figures"] = [(f, charts.by_unit(f), charts.over_periods(f)) for f in data["figures"]]
+        data["round_id"] = round_id
+        data["period"] = periods.parse(first.scope.round.period).label
         return self.console.page(request, "indicator.html", data)
 
     # --- downloads ----------------------------------------------------------------------------
