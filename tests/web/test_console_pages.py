@@ -142,8 +142,10 @@ async def test_downloads_give_the_compiled_workbook_and_the_rounds_figures(conso
     assert response.status == 200
     assert "attachment" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(await response.read()))
-    cells = [c.value for ws in book.worksheets for r in ws.iter_rows() for c in r]
-    assert "Xã Sơn Trung" in cells or any("Sơn Trung" in str(v) for v in cells if v)
+    assert (
+        book.sheetnames[:2] == ["Tổng hợp", "Tình hình nộp"] and "Xã Sơn Trung" in book.sheetnames
+    )
+    assert book["Tổng hợp"]["G25"].value == 99.37  # III.2.1 of Sơn Trung
     csv_text = await (await console.client.get(f"/web/ky/{round_id}/tai/so-lieu.csv")).text()
     assert "SONTRUNG,Xã Sơn Trung,III.2.1,99.37," in csv_text
     figures = json.loads(
