@@ -28,6 +28,8 @@ TABLES = {
     "template_versions",
     "revocations",
     "pending_prefills",
+    "web_sessions",
+    "web_sign_ins",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
