@@ -127,7 +127,7 @@ def test_debug_logging_never_shows_a_secret(tmp_path):
     assert process.returncode == 0, output
     assert "setWebhook" in output  # DEBUG really was on
     secrets = settings.secrets
-    assert len(secrets) == 5  # two tokens, two webhook secrets, the download key
+    assert len(secrets) == 6  # two tokens, two webhook secrets, the download and web keys
     for secret in secrets:
         assert secret not in output
 
