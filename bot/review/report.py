@@ -35,6 +35,7 @@ class UnitView:
     status: UnitStatus
     rows: list[review.IndicatorRow]
     history: dict[str, list[Change]]  # by indicator code, oldest first; "" for status changes
+    sections: dict[str, str]  # the form's section titles by code, for the table's headings
 
 
 def unit_view(
@@ -72,4 +73,5 @@ def unit_view(
                     c.at.astimezone(zone),
                 )
             )
-    return UnitView(scope, unit, status, rows, history)
+    sections = {s.code: s.label for s in template.sections}
+    return UnitView(scope, unit, status, rows, history, sections)

@@ -179,3 +179,10 @@ async def test_a_whole_section_across_units_has_a_column_per_figure_and_totals(c
     trung = row(html, 'data-unit="SONTRUNG"')
     assert "99,37" in trung and "790" in trung and "785" in trung
     assert "99,37" in row(html, "data-total")
+
+
+async def test_a_units_report_is_headed_by_the_forms_sections_in_order(console):
+    await console.sign_in(console.people.reviewer)
+    html = await page(console, f"/web/ky/{console.people.round_id}/don-vi/SONTRUNG")
+    headings = re.findall(r'<th scope="rowgroup" colspan="6">([IVX]+)\. ', html)
+    assert headings == ["I", "II", "III", "IV", "V", "VI", "VII"]
