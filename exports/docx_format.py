@@ -18,6 +18,8 @@ from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
+from exports.safe_cells import printable
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 TABLE_SIZE = Pt(13)
@@ -89,7 +91,7 @@ def write(
     size: Length | None = None,
     marked: bool = False,
 ) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(printable(text))  # text stored before the door checked it
     run.bold = bold or None
     run.italic = italic or None
     if size is not None:

@@ -21,6 +21,7 @@ from exports.docx_appendix import write_appendix
 from exports.docx_format import FIRST_LINE, centred, column_widths, set_up, short_rule
 from exports.docx_format import write as write_run
 from exports.draft_data import SummaryDraftData, UnitDraftData
+from exports.safe_cells import printable
 from exports.totals import totals
 from flows.draft_document import Draft, Letterhead, Paragraph, Signature, Style
 from flows.narrative import UnitFigures, unit_draft
@@ -95,7 +96,7 @@ def docx_bytes(draft: Draft) -> bytes:
     document = docx.Document()
     set_up(document)
     properties = document.core_properties
-    properties.title = f"{draft.kind} {draft.title}"
+    properties.title = printable(f"{draft.kind} {draft.title}")
     properties.author = "CCHC Bot"
     properties.language = "vi-VN"
     _letterhead(document, draft.letterhead)

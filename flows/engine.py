@@ -21,6 +21,7 @@ from flows.spoken import spoken
 
 EDITABLE = frozenset({"draft", "returned"})
 APPENDIX = "appendix"
+DRAFT = "draft"  # the Word draft of the narrative report, written from the figures
 NOTE_LIMIT = 500  # characters: a note is a remark beside a figure, not a report of its own
 
 
@@ -199,7 +200,8 @@ class Reply:
     """``asks`` marks a question awaiting a typed value, so options read as alternatives.
 
     ``attachment`` asks the shell for a file to go with the text ("appendix": this unit's
-    appendix spreadsheet); the engine names it, the shell builds it, the transport sends it.
+    appendix spreadsheet; "draft": its report drafted in Word); the engine names it, the shell
+    builds it, the transport sends it.
     """
 
     text: str
@@ -683,6 +685,8 @@ def _command(state: State, command: Command, now: datetime) -> tuple[State, list
         return new, [prompt(new)]
     if name == "xuat":
         return state, [Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)]
+    if name == "duthao":
+        return state, [Reply(texts.DRAFT_CAPTION, attachment=DRAFT)]
     if name in ("trogiup", "help"):
         return state, [_with_prompt(state, texts.HELP)]
     if name == "xem":
@@ -847,7 +851,8 @@ def _submit(state: State, now: datetime) -> tuple[State, list[Reply]]:
     updated = replace(report, status="submitted", submitted_at=now, status_note=None)
     new = State(updated, Session())
     reply = Reply(texts.submitted(report.period_label, now), (_review_option(),))
-    return new, [reply, Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)]
+    appendix = Reply(texts.APPENDIX_CAPTION, attachment=APPENDIX)
+    return new, [reply, appendix, Reply(texts.DRAFT_CAPTION, attachment=DRAFT)]
 
 
 def _decimal(text: str) -> Decimal:

@@ -81,6 +81,8 @@ REVIEWER_HELP = (
     "/xuat — tải bảng tổng hợp (Excel) của kỳ đang mở; /xuat 2024-Q3 cho một kỳ khác; "
     "/xuat <mã đơn vị> cho phụ lục của một đơn vị\n"
     "/nhac — nhắc ngay các đơn vị chưa nộp\n"
+    "/duthao — tải dự thảo báo cáo tổng hợp (Word) của kỳ đang mở; /duthao 2024-Q3 cho một kỳ "
+    "khác; /duthao <mã đơn vị> cho dự thảo của một đơn vị\n"
     "/web — nhận liên kết đăng nhập trang quản lý trên máy tính\n"
     "/trogiup — xem hướng dẫn này"
 )
@@ -447,6 +449,14 @@ def submitted(period: str, at: datetime) -> str:
 SUBMIT_CANCELLED = "Chưa nộp. Anh/chị có thể tiếp tục sửa số liệu."
 APPENDIX_CAPTION = "📎 Phụ lục thống kê số liệu CCHC của đơn vị (tệp Excel)."
 COMPILED_CAPTION = "📎 Bảng tổng hợp số liệu CCHC các đơn vị (tệp Excel)."
+DRAFT_CAPTION = (
+    "📝 Dự thảo báo cáo CCHC (tệp Word), viết từ số liệu đã nhập. Anh/chị viết thêm vào các "
+    "chỗ tô vàng […] (kết quả nổi bật, tồn tại, kiến nghị, nhiệm vụ kỳ tới) rồi trình ký."
+)
+SUMMARY_DRAFT_CAPTION = (
+    "📝 Dự thảo báo cáo tổng hợp CCHC (tệp Word): đơn vị nộp đúng hạn, quá hạn, chưa nộp; số "
+    "liệu cộng từ các báo cáo đã nộp. Các chỗ tô vàng […] để anh/chị viết."
+)
 
 HELP = (
     "Các lệnh:\n"
@@ -457,6 +467,7 @@ HELP = (
     "chỉ tiêu; /ghichu - để xóa\n"
     "/nop — nộp báo cáo (có bước xác nhận)\n"
     "/xuat — nhận phụ lục số liệu (tệp Excel)\n"
+    "/duthao — nhận dự thảo báo cáo (tệp Word) viết từ số liệu đã nhập\n"
     "/trogiup — xem hướng dẫn này\n"
     "Khi trả lời: gõ số theo kiểu Việt Nam (8.803; 99,37), hoặc chọn "
     "Bỏ qua / Quay lại / Giữ như kỳ trước."
@@ -614,6 +625,7 @@ OFFICER_COMMANDS = (
     ("ghichu", "Ghi chú cho câu đang nhập"),
     ("nop", "Nộp báo cáo"),
     ("xuat", "Nhận phụ lục số liệu (Excel)"),
+    ("duthao", "Nhận dự thảo báo cáo (Word)"),
     ("trogiup", "Hướng dẫn"),
 )
 REVIEWER_COMMANDS = (
@@ -622,6 +634,7 @@ REVIEWER_COMMANDS = (
     ("duyet", "Duyệt báo cáo: /duyet <mã>"),
     ("xuat", "Tải bảng tổng hợp, hoặc /xuat <mã> cho một đơn vị"),
     ("nhac", "Nhắc ngay các đơn vị chưa nộp"),
+    ("duthao", "Tải dự thảo báo cáo tổng hợp (Word)"),
     ("trogiup", "Hướng dẫn"),
 )
 

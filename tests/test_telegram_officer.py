@@ -69,8 +69,9 @@ def test_officer_files_the_whole_xa_report_with_buttons_and_numbers(fake, url):
         confirm = fake.wait_for_text(OFFICER, "Nộp báo cáo Quý III/2024 của Xã Sơn Trung?")
         press(fake, OFFICER, confirm, texts.CONFIRM_SUBMIT)
         fake.wait_for_text(OFFICER, "✓ Đã nộp báo cáo Quý III/2024 lúc")
-        fake.wait_for(lambda f: f.last(OFFICER).document is not None)
-        filename, data = fake.last(OFFICER).document
+        appendix = fake.wait_for_text(OFFICER, texts.APPENDIX_CAPTION)  # the draft follows it
+        assert appendix.document is not None
+        filename, data = appendix.document
         assert filename == "CCHC_2024-Q3_xa-son-trung.xlsx"
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
         label = XA.by_code["III.2.1"].label

@@ -257,8 +257,12 @@ class Conversations:
                 return Handled(Outcome([engine.refusal(state, texts.late_text(event.text))]))
         stale = isinstance(event, Press) and not engine.offers(state, event.option_id)
         new_state, replies = engine.step(state, event, local)
-        own_file = documents.spec(documents.APPENDIX, round_.id, unit.id)  # type: ignore[arg-type]
-        replies = [replace(r, attachment=own_file) if r.attachment else r for r in replies]
+        replies = [
+            replace(r, attachment=documents.own_file(r.attachment, round_.id, unit.id))  # type: ignore[arg-type]
+            if r.attachment
+            else r
+            for r in replies
+        ]
         self._store(repo, user, submission, state, new_state, now)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.chat import documents
+from bot.chat import documents, drafts
 from bot.chat.outcome import Notice
 from bot.review import decisions, reminding
 from bot.review.scope import Scope, scopes, scopes_for_period
@@ -42,6 +42,8 @@ def handle(
         return export(repo, tops, event.args), []
     if event.name == "nhac":
         return _remind(repo, user, tops, now, zone)
+    if event.name == "duthao":
+        return drafts.summary_drafts(repo, tops, event.args), []
     if event.name == "web":
         if sign_in is None:
             return [Reply(texts.WEB_NOT_SERVED)], []

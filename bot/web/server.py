@@ -108,7 +108,10 @@ class WebServer:
                 await asyncio.to_thread(self._log, DownloadOutcome.REFUSED, grant, remote)
             return _page(texts.DOWNLOAD_NOT_ALLOWED, 403)
         if head:
-            return web.Response(content_type=XLSX, headers={"Cache-Control": "no-store"})
+            return web.Response(
+                content_type=documents.media_type(grant.file_spec),
+                headers={"Cache-Control": "no-store"},
+            )
         try:
             document = await asyncio.to_thread(self.conversations.document, grant.file_spec)
         except Exception as exc:
@@ -118,7 +121,7 @@ class WebServer:
         await asyncio.to_thread(self._log, DownloadOutcome.SERVED, grant, remote)
         return web.Response(
             body=document.data,
-            content_type=XLSX,
+            content_type=documents.media_type(grant.file_spec),
             headers={
                 "Content-Disposition": (
                     f'attachment; filename="{document.filename}"; '

@@ -20,12 +20,15 @@ ROUND = RoundInfo(
 )
 
 
-def son_trung_draft(previous: Previous | None = None) -> bytes:
+def son_trung_draft(
+    previous: Previous | None = None, extra: dict[str, Stored] | None = None
+) -> bytes:
     stored = {
         code: Stored(answers.encode(a.value), a.skipped, SON_TRUNG_NOTES.get(code))
         for code, a in seed_values(SON_TRUNG_2024_Q3).items()
     }
     stored["I.2"] = Stored("90.9")  # what seed 000's appendix printed for 35 of 37
+    stored.update(extra or {})
     report = build_unit_report(
         XA,
         UnitInfo("SONTRUNG", "Xã Sơn Trung", "xa"),

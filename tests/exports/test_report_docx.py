@@ -13,6 +13,7 @@ from docx.text.paragraph import Paragraph
 from son_trung_draft import XA, son_trung_draft
 
 from bot.transports.console.demo import SON_TRUNG_2024_Q3, seed_values
+from exports.data import Stored
 from exports.draft_data import Previous
 
 SECTION_HEADINGS = [
@@ -115,6 +116,13 @@ def test_every_marked_place_is_highlighted_and_nothing_else_is(document):
     assert marked and all(r.text.startswith("[") or r.text.startswith("- [") for r in marked)
     assert not [r for r in runs if "[" in r.text and r not in marked]
     assert "[…]" in [r.text for r in marked]  # I.1, blank in seed 000
+
+
+def test_text_stored_with_a_control_character_is_written_without_it():
+    stored = {"IV.1": Stored("Vị trí\x01việc làm")}  # stored before the door refused such text
+    draft = docx.Document(io.BytesIO(son_trung_draft(extra=stored)))
+    sentence = next(t for t in body_texts(draft) if t.startswith("- Sắp xếp, kiện toàn"))
+    assert sentence == "- Sắp xếp, kiện toàn tổ chức bộ máy: Vị tríviệc làm."
 
 
 # --- Nơi nhận and signature ----------------------------------------------------------------------

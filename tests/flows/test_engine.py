@@ -452,10 +452,10 @@ def test_xuat_asks_for_the_units_appendix():
     assert [r.attachment for r in replies] == ["appendix"]
 
 
-def test_submitting_sends_the_appendix_back():
+def test_submitting_sends_the_appendix_back_then_the_draft_of_the_report():
     state, _ = say(at("I.1"), "/nop")
     _, replies = step(state, Press("submit"), NOW)
-    assert replies[-1].attachment == "appendix"
+    assert [r.attachment for r in replies if r.attachment] == ["appendix", "draft"]
 
 
 def test_a_submitted_report_can_still_be_downloaded():
