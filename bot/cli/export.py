@@ -1,12 +1,13 @@
-"""`cchc-bot export`: write a round's spreadsheet (or CSV/JSON) to a file, from the shell.
+"""`cchc-bot export`: write a round's spreadsheet (or CSV/JSON, or the Word draft) to a file.
 
 The command only decides what to export and where; exports/ builds the files from plain data,
-so the chat's /xuat and this command produce the same workbook.
+so the chat's /xuat and this command produce the same workbook, and /duthao the same draft.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +20,15 @@ from bot.cli import rounds
 from bot.cli.common import CODE, PATH, PERIOD, TEMPLATE, fail, open_store, os_problem
 from bot.service.settings import load
 from exports import appendix, compiled, flat, names
-from exports.data import RoundReport, load_round_report
+from exports.data import RoundReport, UnitInfo, load_round_report
+from exports.draft_data import (
+    Previous,
+    SummaryDraftData,
+    UnitDraftData,
+    previous_figures,
+    superior_of,
+)
+from exports.report_docx import summary_draft_bytes, unit_draft_bytes
 from flows import periods
 from storage.models import Unit
 from storage.repository import Repository
@@ -29,6 +38,7 @@ class Format(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     JSON = "json"
+    DOCX = "docx"  # the narrative report drafted from the figures (Word)
 
 
 class ExportError(Exception):
@@ -53,7 +63,7 @@ def export(
             "-o",
             help=(
                 "Thư mục (tạo nếu chưa có; tên tệp tự đặt), ví dụ out/, hoặc tệp có đuôi "
-                ".xlsx, .csv, .json."
+                ".xlsx, .csv, .json, .docx."
             ),
             metavar=PATH,
         ),
@@ -68,15 +78,20 @@ def export(
     unit: Annotated[
         str | None,
         typer.Option(
-            help="Mã đơn vị: một xã cho phụ lục của xã, huyện/tỉnh cho bảng tổng hợp.",
+            help=(
+                "Mã đơn vị: một xã cho phụ lục (hoặc dự thảo báo cáo) của xã, huyện/tỉnh cho "
+                "bảng tổng hợp (hoặc dự thảo báo cáo tổng hợp)."
+            ),
             metavar=CODE,
         ),
     ] = None,
-    file_format: Annotated[Format, typer.Option("--format", help="xlsx, csv hoặc json.")] = (
-        Format.XLSX
-    ),
+    file_format: Annotated[
+        Format,
+        typer.Option("--format", help="xlsx, csv, json, hoặc docx (dự thảo báo cáo Word)."),
+    ] = Format.XLSX,
 ) -> None:
-    """Xuất số liệu một kỳ báo cáo ra Excel (phụ lục hoặc bảng tổng hợp), CSV hoặc JSON."""
+    """Xuất số liệu một kỳ báo cáo ra Excel (phụ lục hoặc bảng tổng hợp), CSV, JSON, hoặc dự
+    thảo báo cáo (Word) viết từ số liệu."""
     settings = load()
     try:
         period = periods.parse(round_period).code
@@ -86,14 +101,22 @@ def export(
                 round_ = rounds.find(repo, period, template, open_first=False)
                 top = _unit(repo, unit)
                 report = load_round_report(repo, round_, top, now=datetime.now(UTC))
+                single = top.level == report.template.level
+                drafting = (
+                    _Drafting(
+                        previous_figures(repo, round_, top, report.template) if single else None,
+                        superior_of(repo, top),
+                    )
+                    if file_format is Format.DOCX
+                    else None
+                )
         finally:
             store.dispose()
-        single = top.level == report.template.level
         if not report.units:
             raise ExportError(
                 f"{top.name} không có đơn vị nào nộp biểu '{round_.template}' trong kỳ {period}."
             )
-        content, file_name = _content(report, single, file_format, settings.zone)
+        content, file_name = _content(report, single, file_format, settings.zone, drafting)
         path = _destination(output, file_name, file_format)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -101,11 +124,13 @@ def export(
         fail(str(exc))
     except OSError as exc:
         fail(f"không ghi được {exc.filename or output}: {os_problem(exc)}.")
+    one, many = ("phụ lục", "bảng tổng hợp")
+    if file_format is Format.DOCX:
+        one, many = ("dự thảo báo cáo", "dự thảo báo cáo tổng hợp")
     what = (
-        f"phụ lục {report.round.period_label} của {top.name}"
+        f"{one} {report.round.period_label} của {top.name}"
         if single
-        else f"bảng tổng hợp {report.round.period_label} của {top.name} "
-        f"({len(report.units)} đơn vị)"
+        else f"{many} {report.round.period_label} của {top.name} ({len(report.units)} đơn vị)"
     )
     typer.echo(f"✓ Đã xuất {what}: {path}")
 
@@ -125,8 +150,20 @@ def _unit(repo: Repository, code: str | None) -> Unit:
     return tops[0]
 
 
+@dataclass(frozen=True)
+class _Drafting:
+    """What a Word draft needs besides the figures: last period's (a unit's), the unit above."""
+
+    previous: Previous | None
+    superior: UnitInfo | None
+
+
 def _content(
-    report: RoundReport, single: bool, file_format: Format, zone: ZoneInfo
+    report: RoundReport,
+    single: bool,
+    file_format: Format,
+    zone: ZoneInfo,
+    drafting: _Drafting | None = None,
 ) -> tuple[bytes, str]:
     period, extension = report.round.period, file_format.value
     file_name = (
@@ -138,6 +175,13 @@ def _content(
         return flat.to_csv(report).encode("utf-8"), file_name
     if file_format is Format.JSON:
         return flat.to_json(report).encode("utf-8"), file_name
+    if file_format is Format.DOCX:
+        assert drafting is not None
+        if single:
+            previous = drafting.previous or Previous({})
+            unit = UnitDraftData(report.units[0], previous, drafting.superior)
+            return unit_draft_bytes(unit), file_name
+        return summary_draft_bytes(SummaryDraftData(report, drafting.superior), zone), file_name
     if single:
         return appendix.appendix_bytes(report.units[0]), file_name
     return compiled.compiled_bytes(report, zone), file_name
