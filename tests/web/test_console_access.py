@@ -25,6 +25,8 @@ def pages(round_id: int) -> list[str]:
         f"/web/ky/{round_id}/tai/don-vi/SONTRUNG.xlsx",
         f"/web/ky/{round_id}/tai/so-lieu.csv",
         f"/web/ky/{round_id}/tai/so-lieu.json",
+        f"/web/ky/{round_id}/tai/du-thao.docx",
+        f"/web/ky/{round_id}/tai/don-vi/SONTRUNG.docx",
         "/web/lich-su",
     ]
 
@@ -104,6 +106,7 @@ async def test_a_reviewer_of_another_district_gets_404_for_a_commune_by_url(cons
     for path in (
         f"/web/ky/{round_id}/don-vi/SONTRUNG",
         f"/web/ky/{round_id}/tai/don-vi/SONTRUNG.xlsx",
+        f"/web/ky/{round_id}/tai/don-vi/SONTRUNG.docx",
         f"/web/ky/{round_id}/don-vi/KHONGCO",
         "/web/ky/999/don-vi/PHOAN",
     ):

@@ -186,3 +186,18 @@ async def test_a_units_report_is_headed_by_the_forms_sections_in_order(console):
     html = await page(console, f"/web/ky/{console.people.round_id}/don-vi/SONTRUNG")
     headings = re.findall(r'<th scope="rowgroup" colspan="6">([IVX]+)\. ', html)
     assert headings == ["I", "II", "III", "IV", "V", "VI", "VII"]
+
+
+async def test_the_word_drafts_download_from_the_round_and_the_units_page(console):
+    import docx
+
+    await console.sign_in(console.people.reviewer)
+    round_id = console.people.round_id
+    one = await console.client.get(f"/web/ky/{round_id}/tai/don-vi/SONTRUNG.docx")
+    assert one.status == 200 and one.content_type.endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(await one.read())).paragraphs)
+    assert "785" in text and "790" in text and "99,37" in text and "90,9 " not in text
+    summary = await console.client.get(f"/web/ky/{round_id}/tai/du-thao.docx")
+    assert summary.status == 200
+    paragraphs = docx.Document(io.BytesIO(await summary.read())).paragraphs
+    assert any("HUYỆN SƠN HÀ" in p.text.upper() for p in paragraphs)

@@ -56,7 +56,6 @@ SORTS = {
     "tien-do": lambda u: (u.answered, u.unit.code),
     "nop-luc": lambda u: (u.submitted_at is None, u.submitted_at or datetime.min, u.unit.code),
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(console: WebConsole) -> None:
@@ -71,6 +70,8 @@ def register(console: WebConsole) -> None:
     add.add_get("/ky/{round_id:\\d+}/chi-tieu", pages.indicator_page)
     add.add_get("/ky/{round_id:\\d+}/tai/tong-hop.xlsx", pages.compiled)
     add.add_get("/ky/{round_id:\\d+}/tai/don-vi/{code}.xlsx", pages.appendix)
+    add.add_get("/ky/{round_id:\\d+}/tai/du-thao.docx", pages.summary_draft)
+    add.add_get("/ky/{round_id:\\d+}/tai/don-vi/{code}.docx", pages.unit_draft)
     add.add_get("/ky/{round_id:\\d+}/tai/so-lieu.{fmt:csv|json}", pages.flat_file)
     add.add_get("/lich-su", pages.history)
 
@@ -302,7 +303,20 @@ class Pages:
         top = await self.console.read(lambda repo: _round_scopes(repo, context, round_id)[0].top)
         return await self._document(documents.spec(documents.COMPILED, round_id, top.id))
 
+    async def summary_draft(self, request: web.Request) -> web.Response:
+        """The Word draft of the summary report over the viewer's units (as /duthao)."""
+        context = _context(request)
+        round_id = int(request.match_info["round_id"])
+        top = await self.console.read(lambda repo: _round_scopes(repo, context, round_id)[0].top)
+        return await self._document(documents.spec(documents.DRAFT, round_id, top.id))
+
     async def appendix(self, request: web.Request) -> web.Response:
+        return await self._unit_file(request, documents.APPENDIX)
+
+    async def unit_draft(self, request: web.Request) -> web.Response:
+        return await self._unit_file(request, documents.DRAFT)
+
+    async def _unit_file(self, request: web.Request, kind: str) -> web.Response:
         context = _context(request)
         round_id, code = int(request.match_info["round_id"]), request.match_info["code"]
 
@@ -311,12 +325,12 @@ class Pages:
             return next(u.id for u in scope.units if u.code == code.upper())  # type: ignore[return-value]
 
         unit_id = await self.console.read(read)
-        return await self._document(documents.spec(documents.APPENDIX, round_id, unit_id))
+        return await self._document(documents.spec(kind, round_id, unit_id))
 
     async def _document(self, file_spec: str) -> web.Response:
         assert self.console.document is not None
         document = await asyncio.to_thread(self.console.document, file_spec)
-        return attachment(document.data, document.filename, XLSX)
+        return attachment(document.data, document.filename, documents.media_type(file_spec))
 
     async def flat_file(self, request: web.Request) -> web.Response:
         context = _context(request)
