@@ -26,7 +26,6 @@ TABLE_SIZE = Pt(13)
 LANGUAGE = "vi-VN"
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
 MARGINS = {"top": Cm(2), "bottom": Cm(2), "left": Cm(3), "right": Cm(1.5)}
-TEXT_WIDTH = Cm(21 - 3 - 1.5)
 FIRST_LINE = Cm(1)
 MARK = WD_COLOR_INDEX.YELLOW  # the places the officer writes
 NO_SPACE = Pt(0)

@@ -104,7 +104,6 @@ SECTION_HINT = (
     "trong lĩnh vực này]"
 )
 MISSING = "[…]"
-NO_RATIO = "[mẫu số bằng 0, không tính được tỷ lệ]"
 NOTE = "Ghi chú: "
 
 
