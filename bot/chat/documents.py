@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.review import scope
 from exports import appendix, compiled, names
 from exports.data import load_round_report, load_unit_report
 from exports.draft_data import load_summary_draft, load_unit_draft
@@ -77,13 +78,9 @@ def may_open(repo: Repository, platform: str, external_id: str, file_spec: str) 
         return False
     kind, _, unit_id = parsed
     for membership, unit in repo.memberships(user.id):
-        if membership.role == Role.OFFICER:
-            if kind in OFFICERS_OWN and unit.id == unit_id:
-                return True
-            continue
-        if unit.id == unit_id or any(u.id == unit_id for u in repo.descendants(unit.id)):  # type: ignore[arg-type]
+        if membership.role == Role.OFFICER and kind in OFFICERS_OWN and unit.id == unit_id:
             return True
-    return False
+    return scope.may_see(repo, scope.reviewer_tops(repo, user.id), unit_id)
 
 
 def build(store: Store, file_spec: str, zone: ZoneInfo) -> Document:

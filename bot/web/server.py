@@ -38,7 +38,6 @@ from storage.models import DownloadOutcome
 
 log = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
