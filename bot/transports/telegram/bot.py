@@ -37,7 +37,6 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -52,6 +51,7 @@ from bot.chat.sequencer import Sequencer, Turn
 from bot.chat.uploads import Upload
 from bot.clock import utc_now
 from bot.service.settings import Settings
+from bot.transports.priority_limiter import BROADCAST, TelegramPriorityLimiter
 from bot.transports.telegram.layout import keyboard, pressed_label, split_message
 from bot.web.webhooks import read_update
 from flows import texts
@@ -100,15 +100,11 @@ class TelegramBot:
             .get_updates_read_timeout(GET_UPDATES_GRACE)
         )
         if settings.telegram_max_messages_per_second > 0:
-            # aiolimiter is a leaky bucket as deep as its max_rate: "30 per 1 s" lets 30 out at
-            # once and 30 more within that second. A bucket one message deep that drains every
-            # 1/rate seconds keeps any one-second window at the rate Telegram allows.
+            # One limit for everything sent, replies to a person's own update first; what
+            # deliver() sends (notices, reminders, digests) takes only the slots left over, at
+            # most one a second per chat (bot/transports/priority_limiter).
             builder = builder.rate_limiter(
-                AIORateLimiter(
-                    overall_max_rate=1,
-                    overall_time_period=1 / settings.telegram_max_messages_per_second,
-                    max_retries=3,
-                )
+                TelegramPriorityLimiter(settings.telegram_max_messages_per_second, max_retries=3)
             )
         application = builder.build()
         application.add_handler(TypeHandler(Update, self._on_update))
@@ -306,7 +302,10 @@ class TelegramBot:
         return web.json_response({"ok": True})
 
     # --- sending ------------------------------------------------------------------------------
-    async def send(self, chat_id: int, reply: Reply) -> None:
+    async def send(
+        self, chat_id: int, reply: Reply, *, rate_limit_args: dict[str, Any] | None = None
+    ) -> None:
+        """``rate_limit_args`` None: a reply to the person's own update, sent first."""
         if reply.attachment:
             document = await asyncio.to_thread(self.conversations.document, reply.attachment)
             await self.application.bot.send_document(
@@ -314,18 +313,25 @@ class TelegramBot:
                 InputFile(document.data, filename=document.filename),
                 caption=reply.text,
                 reply_markup=keyboard(reply.options),
+                rate_limit_args=rate_limit_args,
             )
             return
         chunks = split_message(reply.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await self.application.bot.send_message(
-                chat_id, chunk, reply_markup=keyboard(reply.options) if last else None
+                chat_id,
+                chunk,
+                reply_markup=keyboard(reply.options) if last else None,
+                rate_limit_args=rate_limit_args,
             )
 
     async def deliver(self, notice: Notice) -> None:
+        """A notice to someone who did not just write: a broadcast, after every waiting reply."""
         try:
-            await self.send(int(notice.external_id), notice.reply)
+            await self.send(
+                int(notice.external_id), notice.reply, rate_limit_args={"priority": BROADCAST}
+            )
         except Forbidden as exc:
             raise RecipientBlocked(notice.external_id) from exc
 
