@@ -108,8 +108,9 @@ def parse(text: str) -> Node:
     return _Parser(text).parse()
 
 
+@cache
 def references(text: str) -> tuple[str, ...]:
-    """Codes the formula reads, in order of first appearance."""
+    """Codes the formula reads, in order of first appearance (asked with every answer)."""
     found: list[str] = []
 
     def walk(node: Node) -> None:

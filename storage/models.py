@@ -83,10 +83,6 @@ class User(SQLModel, table=True):
     display_name: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # The chat app's number of the last update applied for this person (Telegram's update_id)
-    # and when: an update numbered below it has arrived late and is replayed in its place.
-    last_update_seq: int | None = Field(default=None, sa_type=BigInteger)
-    last_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Membership(SQLModel, table=True):
@@ -164,6 +160,9 @@ class Submission(SQLModel, table=True):
     submitted_by: int | None = Field(default=None, foreign_key="users.id")
     status_note: str | None = Field(default=None, sa_type=Text)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Bumped by the database on every change to the report's answers (migration 0010) and by
+    # every status change: a process holding the report in memory trusts it while this stands.
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Answer(SQLModel, table=True):

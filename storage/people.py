@@ -81,7 +81,7 @@ def registrations(repo: Repository, unit_ids: Collection[int] | None = None) -> 
         query = query.where(col(Membership.unit_id).in_(list(unit_ids)))
     found = []
     for membership, user, unit, moved_at, handled_at in repo.session.exec(query):
-        seen = [t for t in (user.last_update_at, moved_at, handled_at) if t is not None]
+        seen = [t for t in (moved_at, handled_at) if t is not None]
         found.append(
             Registration(
                 user=user,

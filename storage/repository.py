@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import case, delete, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -421,30 +422,6 @@ class Repository:
         query = select(User).where(User.platform == platform, User.external_id == external_id)
         return self.session.exec(query).first()
 
-    def lock_user(self, platform: str, external_id: str) -> User | None:
-        """This person's row, locked until the transaction ends: taken first by every message.
-
-        Two bot processes given two of one person's messages at once then apply them one after
-        the other, the second reading what the first wrote, instead of both reading the same
-        place in the report. (SQLite's BEGIN IMMEDIATE already serialises every writer.)
-        """
-        query = (
-            select(User)
-            .where(User.platform == platform, User.external_id == external_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return self.session.exec(query).first()
-
-    def note_applied(self, user: User, seq: int | None, now: datetime) -> None:
-        """Remember the highest update number applied for this person, and when."""
-        if seq is None:
-            return
-        if user.last_update_seq is None or seq > user.last_update_seq:
-            user.last_update_seq = seq
-        user.last_update_at = as_utc(now)
-        self.session.flush()
-
     def memberships(self, user_id: int) -> list[tuple[Membership, Unit]]:
         """Oldest first, so a user bound to several units always lands on the same one."""
         query = (
@@ -787,13 +764,14 @@ class Repository:
 
         One message changes an answer and the ratios computed from it: one lock, one lookup
         and one flush for all of them. The submission row lock serialises everyone editing
-        this report, so a plain insert cannot collide with another writer's.
+        this report, so a plain insert cannot collide with another writer's. The database
+        writes each change's audit row and bumps the report's version (migration 0010).
         """
         now = as_utc(now)
         for code, value, _ in changes:
             _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
             _clean(value, "Số liệu")
-        submission = self._lock_submission(submission_id)
+        self._lock_submission(submission_id)
         codes = [code for code, _, _ in changes]
         query = select(Answer).where(
             Answer.submission_id == submission_id, col(Answer.code).in_(codes)
@@ -816,14 +794,11 @@ class Repository:
                 )
                 self.session.add(answer)
                 existing[code] = answer
-                old = None
             elif (answer.value, answer.skipped) == (value, skipped):
                 continue
             else:
-                old = answer.value
                 answer.value, answer.skipped = value, skipped
                 answer.updated_at, answer.updated_by = now, user_id
-            self._audit(submission, code, AuditField.VALUE, old, value, user_id, now, flush=False)
             changed += 1
         self.session.flush()  # a bad submission or user id fails here, at the call that sent it
         return changed
@@ -839,7 +814,7 @@ class Repository:
         _bounded(code, CODE_LENGTH, "Mã chỉ tiêu")
         _clean(note, "Ghi chú")
         now = as_utc(now)
-        submission = self._lock_submission(submission_id)
+        self._lock_submission(submission_id)
         answer = self._find(Answer, {"submission_id": submission_id, "code": code})
         if answer is None:
             if note is None:
@@ -855,15 +830,13 @@ class Repository:
                     updated_by=user_id,
                 ),
             )
-            if created:
-                self._audit(submission, code, AuditField.NOTE, None, note, user_id, now)
+            if created:  # the database audits it (migration 0010)
                 return True
         if answer.note == note:
             return False
-        old = answer.note
         answer.note = note
         answer.updated_at, answer.updated_by = now, user_id
-        self._audit(submission, code, AuditField.NOTE, old, note, user_id, now)
+        self.session.flush()
         return True
 
     def set_status(
@@ -884,6 +857,7 @@ class Repository:
             return
         submission.status_note = note
         submission.updated_at = now
+        submission.version = Submission.version + 1  # type: ignore[assignment]
         if old != status:
             submission.status = status
             if status == SubmissionStatus.SUBMITTED:
@@ -924,8 +898,6 @@ class Repository:
         new: str | None,
         user_id: int | None,
         at: datetime,
-        *,
-        flush: bool = True,
     ) -> None:
         assert submission.id is not None
         change = AnswerChange(
@@ -939,8 +911,7 @@ class Repository:
         )
         self.session.add(change)
         submission.updated_at = at
-        if flush:
-            self.session.flush()  # a bad submission or user id fails here, at the call that sent it
+        self.session.flush()  # a bad submission or user id fails here, at the call that sent it
 
     # --- conversation state ---------------------------------------------------------------------
     def load_state(self, user_id: int) -> str | None:
@@ -948,15 +919,13 @@ class Repository:
         return state.data if state is not None else None
 
     def save_state(self, user_id: int, data: str, now: datetime) -> None:
-        now = as_utc(now)
-        state, created = self._get_or_create(
-            ConversationState,
-            {"user_id": user_id},
-            lambda: ConversationState(user_id=user_id, data=data, updated_at=now),
+        """One statement, insert or update: the place is saved with nearly every message."""
+        self.session.flush()  # a Core statement: what the session holds goes first
+        connection = self.session.connection()
+        connection.execute(
+            SAVE_STATE[connection.dialect.name == "postgresql"],
+            {"user_id": user_id, "data": data, "updated_at": as_utc(now)},
         )
-        if not created:
-            state.data, state.updated_at = data, now
-            self.session.flush()
 
     # --- processed chat updates -----------------------------------------------------------------
     def handled_replies(self, platform: str, update_key: str) -> str | None:
@@ -978,22 +947,24 @@ class Repository:
     ) -> None:
         """Mark the update handled, in the transaction that applied it.
 
-        Should another process have handled the same update meanwhile, the flush fails on the
+        Should another process have handled the same update meanwhile, the insert fails on the
         unique key and the whole transaction rolls back: nothing is applied twice. ``event``
         and ``undo`` let a late update of the same person replay this one after itself.
         """
-        row = ProcessedUpdate(
-            platform=platform,
-            update_key=update_key,
-            replies=replies,
-            handled_at=as_utc(now),
-            user_id=user_id,
-            seq=seq,
-            event=event,
-            undo=undo,
+        self.session.flush()  # a Core statement: what the session holds goes first
+        self.session.connection().execute(
+            RECORD_UPDATE,
+            {
+                "platform": platform,
+                "update_key": update_key,
+                "replies": replies,
+                "handled_at": as_utc(now),
+                "user_id": user_id,
+                "seq": seq,
+                "event": event,
+                "undo": undo,
+            },
         )
-        self.session.add(row)
-        self.session.flush()
 
     def updates_after(self, user_id: int, seq: int, since: datetime) -> list[ProcessedUpdate]:
         """This person's updates numbered after ``seq`` and applied since ``since``, in order."""
@@ -1234,6 +1205,25 @@ class _Codes:
 
     def spellings(self, code: str) -> list[str]:
         return [unit.code for unit in self._by_upper.get(code.upper(), [])]
+
+
+def upsert_dialect(postgres: bool, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE as each database spells it (both have it)."""
+    return (postgresql.insert if postgres else sqlite.insert)(table)
+
+
+def _state_upsert(postgres: bool) -> Any:
+    statement = upsert_dialect(postgres, ConversationState.__table__)  # type: ignore[attr-defined]
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"data": excluded.data, "updated_at": excluded.updated_at},
+    )
+
+
+# Built once: the place is saved with nearly every message, and composing costs more than running.
+SAVE_STATE = {postgres: _state_upsert(postgres) for postgres in (False, True)}
+RECORD_UPDATE = ProcessedUpdate.__table__.insert()  # type: ignore[attr-defined]
 
 
 def _at_row(error: RepositoryError, index: int) -> RepositoryError:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,16 +26,19 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.chat import documents, outbox, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json
+from bot.chat.report_cache import ReportCache
 from bot.chat.uploads import Sheet, Upload
 from bot.clock import utc_now
 from bot.review.notices import submitted_notices
 from flows import answers as ans
 from flows import engine, periods, reorder, safe_text, texts
+from flows.answers import Value
+from flows.catalog import Template
 from flows.engine import Command, Event, Press, Reply, Text
-from storage import people, templates
+from storage import chat_turn, people, templates
 from storage.db import Store
 from storage.invite_codes import LOOKS_LIKE_CODE
-from storage.models import Role, Round, Submission, Unit, User
+from storage.models import Role, Round, Unit, User
 from storage.repository import (
     InviteBlocked,
     InviteError,
@@ -75,6 +78,17 @@ class Handled:
     undo: reorder.Undo | None = None
 
 
+@dataclass(frozen=True)
+class Officer:
+    """The officer as the report path needs them: who, and where they were (saved JSON)."""
+
+    user_id: int
+    place: str | None
+
+
+Keep = list[Callable[[], None]]  # what the cache may keep once the transaction has committed
+
+
 class Conversations:
     def __init__(
         self, store: Store, zone: ZoneInfo, clock: Callable[[], datetime] = utc_now
@@ -82,6 +96,7 @@ class Conversations:
         self.store = store
         self.zone = zone
         self.clock = clock
+        self.cache = ReportCache()
         # A sign-in link to the web console for a user id, where the console is served.
         self.sign_in_link: Callable[[int], str] | None = None
 
@@ -104,32 +119,35 @@ class Conversations:
         if isinstance(event, Upload):  # read before the transaction: the lock need not wait
             event = uploads.read(event)
         event, refused = _at_the_door(event)
+        keep: Keep = []
         try:
             with self.store.transaction() as repo:
-                user = repo.lock_user(sender.platform, sender.external_id)
+                person = chat_turn.person(
+                    repo, sender.platform, sender.external_id, update_key, now - LATE_WINDOW
+                )
                 if update_key is not None:
-                    first = repo.handled_replies(sender.platform, update_key)
+                    first = (
+                        person.first_replies
+                        if person is not None
+                        else repo.handled_replies(sender.platform, update_key)
+                    )
                     if first is not None:
                         return Outcome(replies_from_json(first), repeated=True)
-                handled = self._handle(repo, sender, user, event, refused, now, seq)
+                handled = self._handle(repo, sender, person, event, refused, now, seq, keep)
                 outcome = self._queue_notices(repo, handled.outcome, now)
-                user = user or repo.user(sender.platform, sender.external_id)
                 if update_key is not None:
                     repo.record_update(
                         sender.platform,
                         update_key,
                         replies_to_json(outcome.replies),
                         now,
-                        user_id=user.id if user else None,
+                        user_id=person.user_id if person else self._user_id(repo, sender),
                         seq=seq,
                         event=None
                         if refused or isinstance(event, Sheet)
                         else reorder.event_to_json(event),
                         undo=reorder.undo_to_json(handled.undo) if handled.undo else None,
                     )
-                if user is not None:
-                    repo.note_applied(user, seq, now)
-                return outcome
         except IntegrityError:
             if update_key is None:
                 raise
@@ -138,39 +156,57 @@ class Conversations:
             if first is None:
                 raise
             return Outcome(replies_from_json(first), repeated=True)
+        for kept in keep:
+            kept()
+        return outcome
+
+    @staticmethod
+    def _user_id(repo: Repository, sender: Sender) -> int | None:
+        """Someone who was not registered when their message came: registered by it, or not."""
+        user = repo.user(sender.platform, sender.external_id)
+        return user.id if user else None
 
     def _handle(
         self,
         repo: Repository,
         sender: Sender,
-        user: User | None,
+        person: chat_turn.Person | None,
         event: Event | Sheet,
         refused: str | None,
         now: datetime,
         seq: int | None,
+        keep: Keep,
     ) -> Handled:
         code = _invite_code(event) if refused is None else None
         if code is not None:
-            return Handled(self._register(repo, sender, code, now))
-        if user is None:
+            return Handled(self._register(repo, sender, code, now, keep))
+        if person is None:
             return Handled(Outcome([Reply(refused or texts.NOT_REGISTERED)]))
-        assert user.id is not None
-        if user.blocked_at is not None:
-            repo.mark_unblocked(user.id)
-        memberships = repo.memberships(user.id)
-        if not memberships:
-            return Handled(Outcome([Reply(self._no_role(repo, user.id))]))
-        officer_of = [u for m, u in memberships if m.role == Role.OFFICER]
-        reviewer_of = [u for m, u in memberships if m.role in (Role.REVIEWER, Role.ADMIN)]
-        if officer_of and not reviewer_of and isinstance(event, Command) and event.name == "web":
+        if person.blocked:
+            repo.mark_unblocked(person.user_id)
+        if not person.roles:
+            return Handled(Outcome([Reply(self._no_role(repo, person.user_id))]))
+        officer_of = [unit for role, unit in person.roles if role == Role.OFFICER]
+        reviews = any(role in (Role.REVIEWER, Role.ADMIN) for role, _ in person.roles)
+        if officer_of and not reviews and isinstance(event, Command) and event.name == "web":
             return Handled(Outcome([Reply(texts.WEB_REVIEWERS_ONLY)]))
         if officer_of:
-            late = self._is_late(user, seq, now)
-            return self._converse(repo, user, officer_of[0], event, now, refused, late, seq)
+            late = seq is not None and person.later_seq is not None and seq < person.later_seq
+            officer = Officer(person.user_id, person.place)
+            return self._converse(
+                repo, officer, officer_of[0], event, now, refused, late, seq, keep
+            )
         if refused is not None:
             return Handled(Outcome([Reply(refused)]))
         if isinstance(event, Sheet):
             return Handled(Outcome([Reply(texts.UPLOAD_OFFICERS_ONLY)]))
+        user = repo.session.get(User, person.user_id)
+        assert user is not None
+        reviewer_of = [
+            unit
+            for membership, unit in repo.memberships(person.user_id)
+            if membership.role in (Role.REVIEWER, Role.ADMIN)
+        ]
         replies, notices = reviewers.handle(
             repo, user, reviewer_of, event, now, self.zone, sign_in=self.sign_in_link
         )
@@ -185,24 +221,15 @@ class Conversations:
         on = revocation.revoked_at.astimezone(self.zone).strftime("%d/%m/%Y")
         return texts.revoked(unit.name, revocation.role, on)
 
-    @staticmethod
-    def _is_late(user: User, seq: int | None, now: datetime) -> bool:
-        last, at = user.last_update_seq, user.last_update_at
-        return (
-            seq is not None
-            and last is not None
-            and seq < last
-            and at is not None
-            and now - at <= LATE_WINDOW
-        )
-
     def _queue_notices(self, repo: Repository, outcome: Outcome, now: datetime) -> Outcome:
         if not outcome.notices:
             return outcome
         return replace(outcome, notices=outbox.queue(repo, list(outcome.notices), now))
 
     # --- registration --------------------------------------------------------------------------
-    def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> Outcome:
+    def _register(
+        self, repo: Repository, sender: Sender, code: str, now: datetime, keep: Keep
+    ) -> Outcome:
         try:
             user, membership, unit = repo.redeem_invite(
                 code, sender.platform, sender.external_id, sender.display_name, now
@@ -215,7 +242,9 @@ class Conversations:
         welcome = Reply(texts.registered(unit.name, membership.role))
         if membership.role != Role.OFFICER:
             return Outcome([welcome, Reply(texts.REVIEWER_HELP)], registered_role=membership.role)
-        then = self._converse(repo, user, unit, Command("baocao"), now, None, False, None)
+        assert user.id is not None
+        officer = Officer(user.id, repo.load_state(user.id))
+        then = self._converse(repo, officer, unit, Command("baocao"), now, None, False, None, keep)
         outcome = then.outcome
         return Outcome(
             [welcome, *outcome.replies], outcome.notices, registered_role=membership.role
@@ -225,32 +254,41 @@ class Conversations:
     def _converse(
         self,
         repo: Repository,
-        user: User,
+        officer: Officer,
         unit: Unit,
         event: Event | Sheet,
         now: datetime,
         refused: str | None,
         late: bool,
         seq: int | None,
+        keep: Keep,
     ) -> Handled:
-        round_ = self._open_round(repo, unit)
-        if round_ is None:
+        found = chat_turn.reports(repo, unit)
+        reports = [r for r in found.open if self._template(repo, r.round).level == unit.level]
+        current = _current(reports)
+        if current is None:
             return Handled(Outcome([Reply(refused or texts.NO_OPEN_ROUND)]))
+        round_ = current.round
         if isinstance(event, Sheet):  # last period's appendix, held until "Lưu"
+            user = self._user(repo, officer)
             return Handled(Outcome(uploads.receive(repo, user, unit, round_, event, now)))
         if isinstance(event, Press) and uploads.is_answer(event.option_id):
-            said = uploads.confirm(repo, user, unit, event.option_id, now)
-            then = self._converse(repo, user, unit, Command("baocao"), now, None, False, None)
+            said = uploads.confirm(repo, self._user(repo, officer), unit, event.option_id, now)
+            again = Officer(officer.user_id, repo.load_state(officer.user_id))
+            then = self._converse(
+                repo, again, unit, Command("baocao"), now, None, False, None, keep
+            )
             return Handled(Outcome([*said, *then.outcome.replies], then.outcome.notices))
-        submission = repo.submission(round_.id, unit.id)  # type: ignore[arg-type]
-        assert submission is not None and submission.id is not None
-        repo.lock_submission(submission.id)  # before reading it: no two editors read alike
-        state = self._load(repo, user, unit, round_, submission, now)
+        if current.submission_id is None:
+            current = self._start(repo, unit, current)
+        sid = current.submission_id
+        assert sid is not None
+        state = self._load(repo, officer, unit, current, reports, found, now)
         if refused is not None:
             return Handled(Outcome([engine.refusal(state, refused)]))
         local = now.astimezone(self.zone)
         if late and reorder.has_place(event):
-            placed = self._put_in_place(repo, user, submission, state, event, seq, now)
+            placed = self._put_in_place(repo, officer, current, state, event, seq, now, keep)
             if placed is not None:
                 return placed
             if isinstance(event, Text):  # no place to put it back in: never guess one
@@ -263,26 +301,50 @@ class Conversations:
             else r
             for r in replies
         ]
-        self._store(repo, user, submission, state, new_state, now)
+        self._store(repo, officer, current, state, new_state, now, keep)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:
             notices = submitted_notices(repo, unit, round_, now, self.zone)
         outcome = Outcome(replies, notices, stale_press=stale)
-        return Handled(outcome, reorder.undo_of(submission.id, state, new_state))
+        return Handled(outcome, reorder.undo_of(sid, state, new_state))
+
+    @staticmethod
+    def _user(repo: Repository, officer: Officer) -> User:
+        user = repo.session.get(User, officer.user_id)
+        assert user is not None
+        return user
+
+    @staticmethod
+    def _start(repo: Repository, unit: Unit, report: chat_turn.OpenReport) -> chat_turn.OpenReport:
+        """The unit's first message in a round starts its report."""
+        assert report.round.id is not None and unit.id is not None
+        created = repo.submission(report.round.id, unit.id)
+        assert created is not None and created.id is not None
+        locked = repo.lock_submission(created.id)  # before reading it: no two editors read alike
+        return replace(
+            report,
+            submission_id=locked.id,
+            status=locked.status,
+            status_note=locked.status_note,
+            submitted_at=locked.submitted_at,
+            version=locked.version,
+        )
 
     def _put_in_place(
         self,
         repo: Repository,
-        user: User,
-        submission: Submission,
+        officer: Officer,
+        report: chat_turn.OpenReport,
         state: engine.State,
         event: Event,
         seq: int | None,
         now: datetime,
+        keep: Keep,
     ) -> Handled | None:
         """Replay the later messages after this late one, or None when that cannot be done."""
-        assert user.id is not None and submission.id is not None and seq is not None
-        rows = repo.updates_after(user.id, seq, now - LATE_WINDOW)
+        sid = report.submission_id
+        assert sid is not None and seq is not None
+        rows = repo.updates_after(officer.user_id, seq, now - LATE_WINDOW)
         template = state.report.template
         later = []
         for row in rows[: REPLAY_LIMIT + 1]:
@@ -291,11 +353,13 @@ class Conversations:
             if applied_event is None or undo is None:
                 return None
             later.append(reorder.Applied(applied_event, undo))
-        if len(later) > REPLAY_LIMIT or not reorder.can_replay(submission.id, later):
+        if len(later) > REPLAY_LIMIT or not reorder.can_replay(sid, later):
             return None
-        log.info("a late update of user %s put back before %d later ones", user.id, len(later))
-        result = reorder.replay(state, event, submission.id, later, now.astimezone(self.zone))
-        self._store(repo, user, submission, state, result.state, now)
+        log.info(
+            "a late update of user %s put back before %d later ones", officer.user_id, len(later)
+        )
+        result = reorder.replay(state, event, sid, later, now.astimezone(self.zone))
+        self._store(repo, officer, report, state, result.state, now, keep)
         for row, undo in zip(rows, result.later_undos, strict=True):
             repo.rewrite_undo(row, reorder.undo_to_json(undo))
         return Handled(Outcome([reorder.summary(state, result.state)]), result.late_undo)
@@ -304,104 +368,149 @@ class Conversations:
         """The file a reply names, built after the reply's transaction (see bot/chat/documents)."""
         return documents.build(self.store, file_spec, self.zone)
 
-    def _open_round(self, repo: Repository, unit: Unit) -> Round | None:
-        """The round the officer is working on: the earliest open one the unit has not yet
-        submitted (last quarter, still due, before the quarter the calendar just opened), else
-        the latest open one (so a submitted report stays on screen)."""
-        rounds = sorted(
-            (r for r in repo.open_rounds() if templates.level_of(repo, r) == unit.level),
-            key=lambda r: (r.cutoff_end, r.id or 0),
-        )
-        for round_ in rounds:
-            sub = repo.submission(round_.id, unit.id, create=False)  # type: ignore[arg-type]
-            if sub is None or sub.status in engine.EDITABLE:
-                return round_
-        return rounds[-1] if rounds else None
+    def _template(self, repo: Repository, round_: Round) -> Template:
+        template = self.cache.template(round_.template, round_.template_version)
+        if template is None:
+            template = templates.for_round(repo, round_)
+            self.cache.keep_template(round_.template, round_.template_version, template)
+        return template
 
     def _load(
         self,
         repo: Repository,
-        user: User,
+        officer: Officer,
         unit: Unit,
-        round_: Round,
-        submission: Submission,
+        report: chat_turn.OpenReport,
+        reports: list[chat_turn.OpenReport],
+        found: chat_turn.Reports,
         now: datetime,
     ) -> engine.State:
-        template = templates.for_round(repo, round_)
+        """The report as the engine needs it: from this process's memory while its version
+        stands (bot/chat/report_cache), else from the database."""
+        sid = report.submission_id
+        assert sid is not None and unit.id is not None
+        round_ = report.round
+        template = self._template(repo, round_)
         by_code = template.by_code
-        answers = {
-            code: engine.Answer(ans.decode(by_code[code], a.value), a.skipped, a.note)
-            for code, a in repo.answers(submission.id).items()  # type: ignore[arg-type]
-            if code in by_code
-        }
-        earlier = repo.previous_values(unit.id, round_, template.continues)  # type: ignore[arg-type]
-        previous = {
-            code: value
-            for code, stored in earlier.items()
-            if code in by_code
-            and (value := ans.decode(by_code[code], stored)) is not None
-            and ans.fits(by_code[code], value)
-        }
-        submitted_at = submission.submitted_at
-        report = engine.Report(
+        answers = self.cache.answers(sid, report.version)
+        if answers is None:
+            answers = {
+                row.code: engine.Answer(
+                    ans.decode(by_code[row.code], row.value), row.skipped, row.note
+                )
+                for row in chat_turn.answers(repo, sid)
+                if row.code in by_code
+            }
+            self.cache.keep_answers(sid, report.version, answers)  # read under the lock: true
+        submitted_at = report.submitted_at
+        state_report = engine.Report(
             template=template,
             unit_name=unit.name,
             period_label=periods.parse(round_.period).label,
             deadline=round_.deadline,
             answers=answers,
-            previous=previous,
-            status=submission.status,
-            status_note=submission.status_note,
+            previous=self._previous(repo, unit, report, reports, template),
+            status=report.status or "draft",
+            status_note=report.status_note,
             submitted_at=submitted_at.astimezone(self.zone) if submitted_at else None,
             today=now.astimezone(self.zone).date(),
-            reviewer=self._reviewer(repo, unit),
+            reviewer=texts.reviewer_of(found.parent_name, list(found.reviewer_names))
+            if found.parent_name is not None
+            else None,
         )
-        saved = json.loads(repo.load_state(user.id) or "{}")  # type: ignore[arg-type]
+        saved = json.loads(officer.place or "{}")
         session = (
             engine.Session.from_json(saved.get("session"))
-            if saved.get("submission") == submission.id
+            if saved.get("submission") == sid
             else engine.Session()
         )
         if session.code is not None and session.code not in by_code:
             session = engine.Session()
-        return engine.State(report, session)
+        return engine.State(state_report, session)
 
-    @staticmethod
-    def _reviewer(repo: Repository, unit: Unit) -> str | None:
-        """Who returns this unit's report on request: the unit above, and its reviewers."""
-        if unit.parent_id is None:
-            return None
-        parent = repo.unit(unit.parent_id)
-        names = [u.display_name for u in repo.members(unit.parent_id, Role.REVIEWER)]
-        return texts.reviewer_of(parent.name, [n for n in names if n])
+    def _previous(
+        self,
+        repo: Repository,
+        unit: Unit,
+        report: chat_turn.OpenReport,
+        reports: list[chat_turn.OpenReport],
+        template: Template,
+    ) -> Mapping[str, Value]:
+        """Last period's figures: kept while the unit's other open reports stand as they were
+        (a closed round's figures no longer change)."""
+        assert unit.id is not None
+        round_ = report.round
+        key = (
+            unit.id,
+            round_.id,
+            tuple((r.submission_id, r.version) for r in reports if r.round.id != round_.id),
+        )
+        previous = self.cache.previous(key)
+        if previous is None:
+            by_code = template.by_code
+            earlier = repo.previous_values(unit.id, round_, template.continues)
+            previous = {
+                code: value
+                for code, stored in earlier.items()
+                if code in by_code
+                and (value := ans.decode(by_code[code], stored)) is not None
+                and ans.fits(by_code[code], value)
+            }
+            self.cache.keep_previous(key, previous)
+        return previous
 
     def _store(
         self,
         repo: Repository,
-        user: User,
-        submission: Submission,
+        officer: Officer,
+        report: chat_turn.OpenReport,
         before: engine.State,
         after: engine.State,
         now: datetime,
+        keep: Keep,
     ) -> None:
-        sid = submission.id
+        """Write what the message changed: the answers in one statement, the status, the place.
+
+        The cache learns the report as written, once the transaction has committed.
+        """
+        sid = report.submission_id
         assert sid is not None
+        by_code = after.report.template.by_code
         old, new = before.report.answers, after.report.answers
-        changes = []
+        rows, stored = [], dict(new)
         for code in [*new, *(c for c in old if c not in new)]:
             answer = new.get(code, engine.Answer())
             prior = old.get(code, engine.Answer())
-            if (prior.value, prior.skipped) != (answer.value, answer.skipped):
-                changes.append((code, ans.encode(answer.value), answer.skipped))
-            if prior.note != answer.note:
-                repo.save_note(sid, code, answer.note, user.id, now)
-        if changes:
-            repo.save_answers(sid, changes, user.id, now)
+            if (prior.value, prior.skipped, prior.note) == (
+                answer.value,
+                answer.skipped,
+                answer.note,
+            ):
+                continue
+            encoded = None if answer.skipped else ans.encode(answer.value)
+            rows.append(chat_turn.AnswerRow(code, encoded, answer.skipped, answer.note))
+            # What a fresh read would decode, so the kept copy equals the stored rows exactly.
+            value = ans.decode(by_code[code], encoded) if code in by_code else None
+            stored[code] = engine.Answer(value, answer.skipped, answer.note)
+        chat_turn.write_answers(repo, sid, rows, officer.user_id, now)
+        version = report.version + len(rows)  # the database bumps it once per row written
         if after.report.status != before.report.status:
-            repo.set_status(sid, after.report.status, user.id, now)
+            repo.set_status(sid, after.report.status, officer.user_id, now)
+            version += 1
         if after.session != before.session:
             data = {"submission": sid, "session": after.session.to_json()}
-            repo.save_state(user.id, json.dumps(data), now)  # type: ignore[arg-type]
+            repo.save_state(officer.user_id, json.dumps(data), now)
+        keep.append(lambda: self.cache.keep_answers(sid, version, stored))
+
+
+def _current(reports: list[chat_turn.OpenReport]) -> chat_turn.OpenReport | None:
+    """The report the officer is working on: the earliest open round the unit has not yet
+    submitted (last quarter, still due, before the quarter the calendar just opened), else the
+    latest open one (so a submitted report stays on screen)."""
+    for report in reports:
+        if report.submission_id is None or report.status in engine.EDITABLE:
+            return report
+    return reports[-1] if reports else None
 
 
 def _at_the_door(event: Event | Sheet) -> tuple[Event | Sheet, str | None]:

@@ -1,0 +1,324 @@
+"""One chat message's reads and writes, in the fewest statements: the bot's hot path.
+
+An officer's answer reads twice, the person (locked) then their open reports, and writes at
+most three times: the changed answers (the database adds their audit rows and bumps the
+report's version, migration 0010), the saved place and the update's record (Repository's
+save_state and record_update, one statement each). Everything else the
+answer needs (the template, last period's figures, the answers themselves) a process may keep
+in memory, trusted only while the report's version read here still stands.
+
+SQLAlchemy Core rather than the ORM: these rows are read to be looked at, never to be changed
+through the session, and the ORM's bookkeeping was most of an answer's cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, func, select, true
+from sqlalchemy.orm import aliased
+
+from storage.models import (
+    Answer,
+    ConversationState,
+    Membership,
+    ProcessedUpdate,
+    Role,
+    Round,
+    RoundStatus,
+    Submission,
+    Unit,
+    User,
+)
+from storage.repository import Repository, upsert_dialect
+from storage.utc_datetime import as_utc
+
+USERS, STATES, MEMBERSHIPS, UNITS = (
+    User.__table__,  # type: ignore[attr-defined]
+    ConversationState.__table__,  # type: ignore[attr-defined]
+    Membership.__table__,  # type: ignore[attr-defined]
+    Unit.__table__,  # type: ignore[attr-defined]
+)
+ROUNDS, SUBMISSIONS, ANSWERS, UPDATES = (
+    Round.__table__,  # type: ignore[attr-defined]
+    Submission.__table__,  # type: ignore[attr-defined]
+    Answer.__table__,  # type: ignore[attr-defined]
+    ProcessedUpdate.__table__,  # type: ignore[attr-defined]
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who wrote, as one message needs them: read with their row locked."""
+
+    user_id: int
+    blocked: bool
+    place: str | None  # the saved conversation state, JSON
+    first_replies: str | None  # the replies this update got when first handled, if it was
+    later_seq: int | None  # the highest update number applied within the late window
+    roles: tuple[tuple[str, Unit], ...]  # oldest membership first
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """An open round, and the unit's report in it if one was started (version included)."""
+
+    round: Round
+    submission_id: int | None
+    status: str | None
+    status_note: str | None
+    submitted_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Reports:
+    open: tuple[OpenReport, ...]  # oldest cut-off first
+    parent_name: str | None
+    reviewer_names: tuple[str, ...]
+
+
+def _person_query() -> Select[Any]:
+    first = (
+        select(UPDATES.c.replies)
+        .where(
+            UPDATES.c.platform == bindparam("platform"),
+            UPDATES.c.update_key == bindparam("update_key"),
+        )
+        .scalar_subquery()
+    )
+    later = (
+        select(func.max(UPDATES.c.seq))
+        .where(UPDATES.c.user_id == USERS.c.id, UPDATES.c.handled_at >= bindparam("since"))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            USERS.c.id,
+            USERS.c.blocked_at,
+            STATES.c.data,
+            first.label("first"),
+            later.label("later"),
+            MEMBERSHIPS.c.role,
+            UNITS.c.id.label("unit_id"),
+            UNITS.c.code,
+            UNITS.c.name,
+            UNITS.c.level,
+            UNITS.c.parent_id,
+        )
+        .select_from(USERS)
+        .outerjoin(STATES, STATES.c.user_id == USERS.c.id)
+        .outerjoin(MEMBERSHIPS, MEMBERSHIPS.c.user_id == USERS.c.id)
+        .outerjoin(UNITS, UNITS.c.id == MEMBERSHIPS.c.unit_id)
+        .where(
+            USERS.c.platform == bindparam("platform"),
+            USERS.c.external_id == bindparam("external_id"),
+        )
+        .order_by(MEMBERSHIPS.c.id)
+        .with_for_update(of=USERS)
+    )
+
+
+# Built once: composing a statement costs more than running a cached one.
+PERSON = _person_query()
+
+
+def person(
+    repo: Repository, platform: str, external_id: str, update_key: str | None, since: datetime
+) -> Person | None:
+    """The sender's row locked (one person's messages apply one at a time, whatever process
+    took them), with their place, roles and units, and whether this update was handled."""
+    params = {
+        "platform": platform,
+        "external_id": external_id,
+        "update_key": update_key,
+        "since": since,
+    }
+    rows = repo.session.connection().execute(PERSON, params).all()
+    if not rows:
+        return None
+    head = rows[0]
+    roles = tuple(
+        (
+            row.role,
+            Unit(
+                id=row.unit_id,
+                code=row.code,
+                name=row.name,
+                level=row.level,
+                parent_id=row.parent_id,
+            ),
+        )
+        for row in rows
+        if row.role is not None
+    )
+    return Person(
+        user_id=head.id,
+        blocked=head.blocked_at is not None,
+        place=head.data,
+        first_replies=head.first,
+        later_seq=head.later,
+        roles=roles,
+    )
+
+
+def _reports_query(postgres: bool, reviewed: bool) -> Select[Any]:
+    """Open rounds, the unit's report in each, and (``reviewed``) the reviewers above it.
+
+    The report is locked through a lateral join on PostgreSQL (a plain outer join cannot lock
+    its nullable side); SQLite's BEGIN IMMEDIATE already holds the whole file.
+    """
+    columns = (
+        SUBMISSIONS.c.id.label("submission_id"),
+        SUBMISSIONS.c.round_id.label("report_round"),
+        SUBMISSIONS.c.status.label("submission_status"),
+        SUBMISSIONS.c.status_note,
+        SUBMISSIONS.c.submitted_at,
+        SUBMISSIONS.c.version,
+    )
+    mine = SUBMISSIONS.c.unit_id == bindparam("unit_id")
+    if postgres:
+        report: Any = (
+            select(*columns)
+            .where(SUBMISSIONS.c.round_id == ROUNDS.c.id, mine)
+            .with_for_update()
+            .lateral("report")
+        )
+        joined = true()
+    else:
+        report = select(*columns).where(mine).subquery("report")
+        joined = report.c.report_round == ROUNDS.c.id
+    query = (
+        select(*ROUNDS.c, *report.c)
+        .select_from(ROUNDS)
+        .outerjoin(report, joined)
+        .where(ROUNDS.c.status == RoundStatus.OPEN.value)
+    )
+    if not reviewed:
+        return query.order_by(ROUNDS.c.cutoff_end, ROUNDS.c.id)
+    parent, member, reviewer = aliased(UNITS), aliased(MEMBERSHIPS), aliased(USERS)
+    above = bindparam("parent_id")
+    return (
+        query.add_columns(parent.c.name.label("parent_name"), reviewer.c.display_name)
+        .outerjoin(parent, parent.c.id == above)
+        .outerjoin(member, and_(member.c.unit_id == above, member.c.role == Role.REVIEWER.value))
+        .outerjoin(reviewer, reviewer.c.id == member.c.user_id)
+        .order_by(ROUNDS.c.cutoff_end, ROUNDS.c.id, reviewer.c.id)
+    )
+
+
+REPORTS = {
+    (postgres, reviewed): _reports_query(postgres, reviewed)
+    for postgres in (False, True)
+    for reviewed in (False, True)
+}
+
+
+def reports(repo: Repository, unit: Unit) -> Reports:
+    """Every open round with the unit's report in it (locked, so no two editors read alike),
+    and who reviews the unit, in one statement."""
+    assert unit.id is not None
+    connection = repo.session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    reviewed = unit.parent_id is not None
+    query = REPORTS[(postgres, reviewed)]
+    params = {"unit_id": unit.id, "parent_id": unit.parent_id}
+    seen: dict[int, OpenReport] = {}
+    parent_name, names, first_round = None, [], None
+    for row in connection.execute(query, params):
+        first_round = row.id if first_round is None else first_round
+        if reviewed:  # each round's row repeats for every reviewer
+            parent_name = row.parent_name
+            if row.id == first_round and row.display_name:
+                names.append(row.display_name)
+        if row.id in seen:
+            continue
+        seen[row.id] = OpenReport(
+            round=Round(
+                id=row.id,
+                template=row.template,
+                period=row.period,
+                cutoff_start=row.cutoff_start,
+                cutoff_end=row.cutoff_end,
+                deadline=row.deadline,
+                status=row.status,
+                opened_at=row.opened_at,
+                template_version=row.template_version,
+            ),
+            submission_id=row.submission_id,
+            status=row.submission_status,
+            status_note=row.status_note,
+            submitted_at=row.submitted_at,
+            version=row.version or 0,
+        )
+    return Reports(tuple(seen.values()), parent_name, tuple(names))
+
+
+ANSWERS_OF = (
+    select(ANSWERS.c.code, ANSWERS.c.value, ANSWERS.c.skipped, ANSWERS.c.note)
+    .where(ANSWERS.c.submission_id == bindparam("submission_id"))
+    .order_by(ANSWERS.c.id)
+)
+
+
+def answers(repo: Repository, submission_id: int) -> list[Any]:
+    """Every stored answer of a report (code, value, skipped, note): read when not cached."""
+    connection = repo.session.connection()
+    return list(connection.execute(ANSWERS_OF, {"submission_id": submission_id}))
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """An answer as it now stands: the whole row is written, the database audits the change."""
+
+    code: str
+    value: str | None
+    skipped: bool
+    note: str | None
+
+
+def _answers_upsert(postgres: bool) -> Any:
+    statement = upsert_dialect(postgres, ANSWERS)
+    changed = ("value", "skipped", "note", "updated_at", "updated_by")
+    return statement.on_conflict_do_update(
+        index_elements=["submission_id", "code"],
+        set_={name: statement.excluded[name] for name in changed},
+    )
+
+
+WRITE_ANSWERS = {postgres: _answers_upsert(postgres) for postgres in (False, True)}
+
+
+def write_answers(
+    repo: Repository,
+    submission_id: int,
+    rows: Sequence[AnswerRow],
+    user_id: int | None,
+    now: datetime,
+) -> None:
+    """One statement for every changed answer of a message; each row bumps the version once.
+
+    The caller holds the report's lock and has read it at a version it trusts, so it knows
+    exactly which rows change.
+    """
+    if not rows:
+        return
+    now = as_utc(now)
+    values = [
+        {
+            "submission_id": submission_id,
+            "code": row.code,
+            "value": None if row.skipped else row.value,
+            "skipped": row.skipped,
+            "note": row.note,
+            "updated_at": now,
+            "updated_by": user_id,
+        }
+        for row in rows
+    ]
+    repo.session.flush()  # a Core statement: what the session holds goes first
+    connection = repo.session.connection()
+    connection.execute(WRITE_ANSWERS[connection.dialect.name == "postgresql"], values)
