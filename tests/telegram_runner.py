@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -155,3 +156,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_webhook_bot(
+    fake: FakeTelegram, url: str, webhook_url: str, port: int, home: Path
+) -> subprocess.Popen[str]:
+    """`cchc-bot run` in webhook mode on ``port``, its send limit off, working in ``home``."""
+    home.mkdir()
+    env = webhook_env(fake, url, port, webhook_url)
+    return bot_process(home, **env, TELEGRAM_MAX_MESSAGES_PER_SECOND="0")
+
+
+def wait_listening(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")

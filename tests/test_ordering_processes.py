@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 from fake_telegram import FakeTelegram
 from forwarder import RoundRobin
-from telegram_runner import bot_process, free_port, invite, prepare, webhook_env
+from telegram_runner import (
+    free_port,
+    invite,
+    prepare,
+    start_webhook_bot,
+    wait_listening,
+)
 
 from bot.transports.console.demo import SON_TRUNG_2024_Q3
 from flows import answers as ans
@@ -33,22 +36,6 @@ OFFICER = 5550201
 XA = catalog.load("xa")
 TIMEOUT = 30
 SAVED = re.compile(r"✓ Đã lưu (\S+): (.+)")
-
-
-def start_bot(fake: FakeTelegram, url: str, webhook_url: str, port: int, home: Path):
-    home.mkdir()
-    env = webhook_env(fake, url, port, webhook_url)
-    return bot_process(home, **env, TELEGRAM_MAX_MESSAGES_PER_SECOND="0")
-
-
-def wait_listening(port: int) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def plan() -> list[tuple[str, str | None]]:
@@ -71,7 +58,7 @@ def test_two_processes_store_every_answer_once_at_its_own_indicator(postgres_dat
     with FakeTelegram() as fake, RoundRobin([f"http://127.0.0.1:{p}" for p in ports]) as lb:
         webhook_url = f"{lb.url}/telegram"
         bots = [
-            start_bot(fake, url, webhook_url, port, tmp_path / f"bot{n}")
+            start_webhook_bot(fake, url, webhook_url, port, tmp_path / f"bot{n}")
             for n, port in enumerate(ports)
         ]
         outputs = []
