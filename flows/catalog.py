@@ -187,6 +187,19 @@ class Template(BaseModel):
     def computed(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.kind is Kind.RATIO_COMPUTED)
 
+    @cached_property
+    def leaf_refs(self) -> dict[str, frozenset[str]]:
+        """For each computed ratio, the figures it rests on, through other ratios too: an
+        answer recomputes and announces only the ratios resting on it."""
+
+        def leaves(code: str) -> frozenset[str]:
+            ind = self.by_code[code]
+            if ind.kind is not Kind.RATIO_COMPUTED:
+                return frozenset({code})
+            return frozenset().union(*(leaves(ref) for ref in formulas.references(ind.formula)))
+
+        return {ind.code: leaves(ind.code) for ind in self.computed}
+
     def section(self, code: str) -> Section:
         return next(s for s in self.sections if s.code == code)
 

@@ -596,14 +596,26 @@ def _skip(state: State, ind: Indicator) -> tuple[State, list[Reply]]:
 def _with_answer(report: Report, code: str, answer: Answer) -> Report:
     answers = {**report.answers, code: answer}
     report = replace(report, answers=answers)
-    return recompute(report)
+    return recompute(report, code)
 
 
-def recompute(report: Report) -> Report:
-    """Computed ratios always equal their parts: recomputed after every change, never asked."""
+def recompute(report: Report, changed: str | None = None) -> Report:
+    """Computed ratios always equal their parts: recomputed after every change, never asked.
+
+    Given the one figure that ``changed``, only the ratios resting on it are recomputed (the
+    others were equal to their parts before and still are).
+    """
     template = report.template
+    leaf_refs = template.leaf_refs
+    computed = [
+        (i.code, i.formula)
+        for i in template.computed
+        if changed is None or changed in leaf_refs[i.code]
+    ]
+    if not computed:
+        return report
     known = {c: v for c, v in report.values().items() if isinstance(v, Decimal)}
-    results = formulas.evaluate_all([(i.code, i.formula) for i in template.computed], known)
+    results = formulas.evaluate_all(computed, known)
     answers = dict(report.answers)
     for code, value in results.items():
         current = answers.get(code)
@@ -617,7 +629,7 @@ def _announce(report: Report, changed: str) -> list[str]:
     out: list[str] = []
     template = report.template
     for ind in template.computed:
-        refs = _leaf_refs(template, ind.code)
+        refs = template.leaf_refs[ind.code]
         if changed not in refs:
             continue
         if not all(isinstance(report.value(r), Decimal) for r in refs):
@@ -627,16 +639,6 @@ def _announce(report: Report, changed: str) -> list[str]:
             out.append(texts.ratio_empty(ind.code, ind.label))
         else:
             out.append(texts.ratio_announced(ind.code, ind.label, ans.show(ind, value)))
-    return out
-
-
-def _leaf_refs(template: Template, code: str) -> set[str]:
-    ind = template.by_code[code]
-    if ind.kind is not Kind.RATIO_COMPUTED:
-        return {code}
-    out: set[str] = set()
-    for ref in formulas.references(ind.formula):
-        out |= _leaf_refs(template, ref)
     return out
 
 
@@ -716,7 +718,7 @@ def _jump(state: State, args: str) -> tuple[State, list[Reply]]:
         return state, [Reply(texts.unknown_code(args.strip()))]
     lines: list[str] = []
     if ind.kind is Kind.RATIO_COMPUTED:
-        parts = sorted(_leaf_refs(template, ind.code), key=_order(template))
+        parts = sorted(template.leaf_refs[ind.code], key=_order(template))
         lines.append(texts.computed_not_asked(ind.code, ind.label, ", ".join(parts)))
         ind = template.by_code[parts[0]]
     elif ind.kind is Kind.GROUP:
@@ -825,7 +827,7 @@ def _shown(report: Report, ind: Indicator, answer: Answer) -> str:
     if answer.value is not None:
         return ans.show(ind, answer.value)
     if ind.kind is Kind.RATIO_COMPUTED:
-        parts = _leaf_refs(report.template, ind.code)
+        parts = report.template.leaf_refs[ind.code]
         if all(isinstance(report.value(p), Decimal) for p in parts):
             return texts.EMPTY_RATIO  # every part is there: the denominator is 0
         return texts.RATIO_INCOMPLETE

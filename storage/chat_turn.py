@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select, true
@@ -142,16 +143,7 @@ def person(
         return None
     head = rows[0]
     roles = tuple(
-        (
-            row.role,
-            Unit(
-                id=row.unit_id,
-                code=row.code,
-                name=row.name,
-                level=row.level,
-                parent_id=row.parent_id,
-            ),
-        )
+        (row.role, _unit(row.unit_id, row.code, row.name, row.level, row.parent_id))
         for row in rows
         if row.role is not None
     )
@@ -210,6 +202,22 @@ def _reports_query(postgres: bool, reviewed: bool) -> Select[Any]:
     )
 
 
+ROUND_COLUMNS = len(ROUNDS.c)
+
+
+@lru_cache(maxsize=4096)
+def _unit(unit_id: int, code: str, name: str, level: str, parent_id: int | None) -> Unit:
+    """Built once per distinct row: the chat only reads a unit, and building one is not cheap.
+    Keyed by every column, so a renamed or moved unit is a new object, never a stale one."""
+    return Unit(id=unit_id, code=code, name=name, level=level, parent_id=parent_id)
+
+
+@lru_cache(maxsize=1024)
+def _round(*columns: Any) -> Round:
+    """As `_unit`: one object per distinct row of `rounds`, read, never changed."""
+    return Round(**dict(zip(ROUNDS.c.keys(), columns, strict=True)))
+
+
 REPORTS = {
     (postgres, reviewed): _reports_query(postgres, reviewed)
     for postgres in (False, True)
@@ -237,17 +245,7 @@ def reports(repo: Repository, unit: Unit) -> Reports:
         if row.id in seen:
             continue
         seen[row.id] = OpenReport(
-            round=Round(
-                id=row.id,
-                template=row.template,
-                period=row.period,
-                cutoff_start=row.cutoff_start,
-                cutoff_end=row.cutoff_end,
-                deadline=row.deadline,
-                status=row.status,
-                opened_at=row.opened_at,
-                template_version=row.template_version,
-            ),
+            round=_round(*row[:ROUND_COLUMNS]),
             submission_id=row.submission_id,
             status=row.submission_status,
             status_note=row.status_note,
