@@ -29,8 +29,16 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis data
 
+# Issue 16's figures in one run (about five minutes): the in-process cost of an answer, the
+# Telegram benchmark against a bare echo bot at 200 and 1,000 officers, replies during a
+# reminder run at the send limit, then the compiled export.
 bench: $(STAMP)
-	$(BIN)/python bench/telegram_bench.py
+	$(BIN)/python bench/answer_bench.py
+	@echo
+	$(BIN)/python bench/telegram_bench.py --officers 200 1000
+	@echo
+	$(BIN)/python bench/mixed_bench.py
+	@echo
 	@if [ -f bench/export_bench.py ]; then $(BIN)/python bench/export_bench.py; fi
 
 # Shipped templates built from the spreadsheet a province sent (flows/templates/sources).
