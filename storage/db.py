@@ -74,8 +74,11 @@ def _sqlite_engine(url: URL) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         # Readers (Store.reading) take no write lock, so an export never holds up an answer.
+        # Straight to the driver: this runs before every message's first statement.
         mode = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if mode else "BEGIN IMMEDIATE")
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN DEFERRED" if mode else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from flows.engine import Option, Reply
@@ -35,7 +35,17 @@ class Outcome:
 
 def replies_to_json(replies: list[Reply]) -> str:
     """Every field, the file a reply carries among them: a redelivery gets the file again."""
-    return json.dumps([asdict(r) for r in replies], ensure_ascii=False)
+    return json.dumps([_reply_dict(r) for r in replies], ensure_ascii=False)
+
+
+def _reply_dict(reply: Reply) -> dict[str, Any]:
+    """As dataclasses.asdict, written out: every update's replies are stored this way."""
+    return {
+        "text": reply.text,
+        "options": [{"id": o.id, "label": o.label, "key": o.key} for o in reply.options],
+        "asks": reply.asks,
+        "attachment": reply.attachment,
+    }
 
 
 def replies_from_json(data: str) -> list[Reply]:
@@ -45,7 +55,7 @@ def replies_from_json(data: str) -> list[Reply]:
 
 
 def reply_to_json(reply: Reply) -> str:
-    return json.dumps(asdict(reply), ensure_ascii=False)
+    return json.dumps(_reply_dict(reply), ensure_ascii=False)
 
 
 def reply_from_json(data: str) -> Reply:
