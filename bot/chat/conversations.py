@@ -8,6 +8,10 @@ update's record, one commit, and only then the replies go back to the transport.
 point loses at most a reply, never a saved answer, and a second phone sees the same report on
 its next message.
 
+An answer reads twice and writes three times at most (storage/chat_turn): the report itself is
+kept in this process's memory between messages (bot/chat/report_cache) and trusted only while
+the version number read with the report's lock is the one kept.
+
 Chat apps number a person's messages; one that arrives after a later one was applied is put
 back in its place (flows/reorder): the later ones are undone, it is applied where the officer
 was when they sent it, and the later ones are applied again after it.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from storage.db import Store, make_engine
 
@@ -53,3 +56,33 @@ def test_a_long_read_does_not_block_a_writer(tmp_path) -> None:
     finally:
         reader.dispose()
         writer.dispose()
+
+
+def test_threads_of_one_process_take_turns_to_write_without_polling_the_file_lock(
+    tmp_path: Path,
+) -> None:
+    """With SQLite's own wait switched off, any two threads meeting at the file's write lock
+    would fail at once ("database is locked"): none does, because they queue in the process."""
+    store = Store(f"sqlite:///{tmp_path / 'cchc.sqlite3'}")
+
+    @event.listens_for(store.engine, "connect")
+    def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    store.engine.dispose()  # every connection from now on has the listener's setting
+
+    def write(thread: int) -> None:
+        for n in range(25):
+            with store.transaction() as repo:
+                repo.upsert_unit(f"T{thread}N{n}", f"Đơn vị {thread}-{n}", "xa", None)
+                time.sleep(0.001)  # hold the transaction open while the others try
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(write, range(8)))
+        with store.reading() as repo:
+            assert len(repo.units()) == 200
+    finally:
+        store.dispose()
