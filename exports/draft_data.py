@@ -89,12 +89,5 @@ def previous_figures(repo: Repository, round_: Round, unit: Unit, template: Temp
         }
         if not stored:
             continue
-        values = {
-            code: value
-            for code, text in stored.items()
-            if code in by_code
-            and (value := ans.decode(by_code[code], text)) is not None
-            and ans.fits(by_code[code], value)
-        }
-        return Previous(values, candidate.period)
+        return Previous(ans.figures(by_code, stored), candidate.period)
     return Previous({})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -167,6 +168,18 @@ def fits(indicator: Indicator, value: Value) -> bool:
     """Whether a figure stored under another template's version is one this row can hold: a
     choice code the row still offers (last period's "3 cấp" is no answer to a 2-level form)."""
     return indicator.kind is not Kind.CHOICE or value in indicator.choice_codes
+
+
+def figures(by_code: Mapping[str, Indicator], stored: Mapping[str, str | None]) -> dict[str, Value]:
+    """Figures stored under another report, as this template's rows read them ("Kỳ trước"):
+    codes the template lacks, and values a row can no longer hold, are left out."""
+    return {
+        code: value
+        for code, text in stored.items()
+        if code in by_code
+        and (value := decode(by_code[code], text)) is not None
+        and fits(by_code[code], value)
+    }
 
 
 def plain(value: Decimal) -> str:

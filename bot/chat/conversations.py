@@ -204,8 +204,7 @@ class Conversations:
             return Handled(Outcome([Reply(refused)]))
         if isinstance(event, Sheet):
             return Handled(Outcome([Reply(texts.UPLOAD_OFFICERS_ONLY)]))
-        user = repo.session.get(User, person.user_id)
-        assert user is not None
+        user = _user(repo, person.user_id)
         reviewer_of = [
             unit
             for membership, unit in repo.memberships(person.user_id)
@@ -274,13 +273,12 @@ class Conversations:
             return Handled(Outcome([Reply(refused or texts.NO_OPEN_ROUND)]))
         round_ = current.round
         if isinstance(event, Sheet):  # last period's appendix, held until "Lưu"
-            user = self._user(repo, officer)
+            user = _user(repo, officer.user_id)
             return Handled(Outcome(uploads.receive(repo, user, unit, round_, event, now)))
         if isinstance(event, Press) and uploads.is_answer(event.option_id):
-            said = uploads.confirm(repo, self._user(repo, officer), unit, event.option_id, now)
-            again = Officer(officer.user_id, repo.load_state(officer.user_id))
+            said = uploads.confirm(repo, _user(repo, officer.user_id), unit, event.option_id, now)
             then = self._converse(
-                repo, again, unit, Command("baocao"), now, None, False, None, keep
+                repo, officer, unit, Command("baocao"), now, None, False, None, keep
             )
             return Handled(Outcome([*said, *then.outcome.replies], then.outcome.notices))
         if current.submission_id is None:
@@ -311,12 +309,6 @@ class Conversations:
             notices = submitted_notices(repo, unit, round_, now, self.zone)
         outcome = Outcome(replies, notices, stale_press=stale)
         return Handled(outcome, reorder.undo_of(sid, state, new_state))
-
-    @staticmethod
-    def _user(repo: Repository, officer: Officer) -> User:
-        user = repo.session.get(User, officer.user_id)
-        assert user is not None
-        return user
 
     @staticmethod
     def _start(repo: Repository, unit: Unit, report: chat_turn.OpenReport) -> chat_turn.OpenReport:
@@ -451,15 +443,8 @@ class Conversations:
         )
         previous = self.cache.previous(key)
         if previous is None:
-            by_code = template.by_code
             earlier = repo.previous_values(unit.id, round_, template.continues)
-            previous = {
-                code: value
-                for code, stored in earlier.items()
-                if code in by_code
-                and (value := ans.decode(by_code[code], stored)) is not None
-                and ans.fits(by_code[code], value)
-            }
+            previous = ans.figures(template.by_code, earlier)
             self.cache.keep_previous(key, previous)
         return previous
 
@@ -505,6 +490,13 @@ class Conversations:
             data = {"submission": sid, "session": after.session.to_json()}
             repo.save_state(officer.user_id, json.dumps(data), now)
         keep.append(lambda: self.cache.keep_answers(sid, version, stored))
+
+
+def _user(repo: Repository, user_id: int) -> User:
+    """The person's row as the less travelled paths (reviewers, uploads) still take it."""
+    user = repo.session.get(User, user_id)
+    assert user is not None
+    return user
 
 
 def _current(reports: list[chat_turn.OpenReport]) -> chat_turn.OpenReport | None:
