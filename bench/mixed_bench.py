@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Bot API server lives with the tests
 sys.path.insert(0, str(ROOT))
 
-from fake_telegram import Call, FakeTelegram  # noqa: E402
+from fake_server import busiest_second  # noqa: E402
+from fake_telegram import FakeTelegram  # noqa: E402
 from telegram_bench import (  # noqa: E402
     SCRIPT,
     Driver,
@@ -70,17 +71,6 @@ class Watcher:
             self.reminders.append((chat_id, time.perf_counter()))
         else:
             self.driver.on_message(chat_id, text)
-
-
-def busiest_second(calls: list[Call]) -> int:
-    """Most calls that arrived within any 1-second sliding window."""
-    times = sorted(c.time for c in calls)
-    most, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def wait_until(done: Callable[[], object], timeout: float, what: str) -> None:

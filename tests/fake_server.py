@@ -13,7 +13,7 @@ import asyncio
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -57,6 +57,17 @@ class Call(Generic[_ChatId]):
     method: str
     chat_id: _ChatId | None
     status: int
+
+
+def busiest_second(calls: Iterable[Call[Any]]) -> int:
+    """Most calls that arrived within any one-second sliding window: a send limit's proof."""
+    times = sorted(c.time for c in calls)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def refuse_on_running_loop(message: str) -> None:

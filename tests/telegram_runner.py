@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -175,3 +176,10 @@ def wait_listening(port: int, timeout: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+def stop_bots(bots: list[subprocess.Popen[str]], timeout: float = 30) -> list[str]:
+    """SIGTERM to every bot process at once, then each one's output once it has stopped."""
+    for bot in bots:
+        bot.send_signal(signal.SIGTERM)
+    return [bot.communicate(timeout=timeout)[0] for bot in bots]

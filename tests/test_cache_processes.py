@@ -16,19 +16,19 @@ change once, in the order sent.
 
 from __future__ import annotations
 
-import signal
 from decimal import Decimal
 from itertools import pairwise
 
 import pytest
 from fake_telegram import FakeTelegram, Message
 from forwarder import RoundRobin
-from seed_000 import EXPECTED_RATIOS
+from seed_000 import EXPECTED_RATIOS, stored_report
 from telegram_runner import (
     free_port,
     invite,
     prepare,
     start_webhook_bot,
+    stop_bots,
     wait_listening,
 )
 
@@ -128,7 +128,6 @@ def test_each_process_shows_the_figures_the_other_just_stored(postgres_database,
             start_webhook_bot(fake, url, f"{lb.url}/telegram", port, tmp_path / f"bot{n}")
             for n, port in enumerate(ports)
         ]
-        outputs = []
         officer = Officer(fake, lb)
 
         def answer(code: str, typed: str | None, screen: Message) -> tuple[int, Message]:
@@ -163,6 +162,20 @@ def test_each_process_shows_the_figures_the_other_just_stored(postgres_database,
             assert lines["I.2"] == shown("I.2", i2()), section.text
             assert lines["I.3.2"] == texts.EMPTY_RATIO, section.text  # 0 problems of 0
 
+        def correct(code: str, was: str, to: str, ratio: str) -> tuple[int, int, Message]:
+            """/sua ``code`` on one process, then section I reviewed on the next: the process
+            that stored the figure, the one that showed it, and the review's footer."""
+            _, question = officer.send(f"/sua {code}", f"{code}  ")
+            assert texts.current_line(f"{was} Nhiệm vụ") in question.text, question.text
+            wrote, reply = answer(code, to, question)
+            assert announced(reply) == [ratio_line("I.2", Decimal(ratio))]
+            assert f"Câu 15/{TOTAL} · III. " in reply.text and "III.2.5  " in reply.text
+            read, footer, section = officer.review_section_i()
+            check_review(section)
+            assert reviewed(section)[code] == f"{to} Nhiệm vụ"
+            assert reviewed(section)["I.2"] == ans.show(XA.by_code["I.2"], Decimal(ratio))
+            return wrote, read, footer
+
         try:
             for port in ports:
                 wait_listening(port)
@@ -178,28 +191,12 @@ def test_each_process_shows_the_figures_the_other_just_stored(postgres_database,
                 assert f"Câu {n + 1}/{TOTAL} · " in screen.text, screen.text
                 assert announced(screen) == completed(code), screen.text
 
-            # 2. A correction stored by one process, then read on the other.
-            _, question = officer.send("/sua I.2.1", "I.2.1  ")
-            assert texts.current_line("37 Nhiệm vụ") in question.text, question.text
-            wrote_1, reply = answer("I.2.1", "40", question)
-            assert announced(reply) == [ratio_line("I.2", Decimal("87.50"))]  # 35 of 40
-            assert f"Câu 15/{TOTAL} · III. " in reply.text and "III.2.5  " in reply.text
-            read_1, _, section = officer.review_section_i()
-            check_review(section)
-            assert reviewed(section)["I.2.1"] == "40 Nhiệm vụ"
-            assert reviewed(section)["I.2"] == "87,50 %"
+            # 2. A correction stored by one process, then read on the other: 35 of 40.
+            wrote_1, read_1, _ = correct("I.2.1", "37", "40", "87.50")
 
             # 3. The other way round. 38 done of 40 planned is allowed only against the
             # corrected whole: a process still holding 37 would refuse it (a part above its whole).
-            _, question = officer.send("/sua I.2.2", "I.2.2  ")
-            assert texts.current_line("35 Nhiệm vụ") in question.text, question.text
-            wrote_2, reply = answer("I.2.2", "38", question)
-            assert announced(reply) == [ratio_line("I.2", Decimal("95.00"))]  # 38 of 40
-            assert f"Câu 15/{TOTAL} · III. " in reply.text and "III.2.5  " in reply.text
-            read_2, footer, section = officer.review_section_i()
-            check_review(section)
-            assert reviewed(section)["I.2.2"] == "38 Nhiệm vụ"
-            assert reviewed(section)["I.2"] == "95,00 %"
+            wrote_2, read_2, footer = correct("I.2.2", "35", "38", "95.00")
 
             # 4. On from where the officer left off, still alternating.
             _, screen = officer.press(footer, texts.CONTINUE, f"Câu 15/{TOTAL} · ")
@@ -209,10 +206,7 @@ def test_each_process_shows_the_figures_the_other_just_stored(postgres_database,
                 assert announced(screen) == completed(code), screen.text
             chat = fake.chat(OFFICER)
         finally:
-            for bot in bots:
-                bot.send_signal(signal.SIGTERM)
-            for bot in bots:
-                outputs.append(bot.communicate(timeout=TIMEOUT)[0])
+            outputs = stop_bots(bots, TIMEOUT)
     assert [bot.returncode for bot in bots] == [0, 0], outputs
 
     # Every update went through the balancer once, each to the other process than the last,
@@ -223,12 +217,9 @@ def test_each_process_shows_the_figures_the_other_just_stored(postgres_database,
     assert wrote_1 != read_1 and wrote_2 != read_2 and wrote_1 != wrote_2
 
     store = Store(url, migrate=False)
-    with store.transaction() as repo:
-        round_ = repo.open_rounds("xa")[0]
-        submission = repo.submission(round_.id, repo.unit_by_code("SONTRUNG").id)
-        answers = repo.answers(submission.id)
-        changes = [c for c in repo.history(submission.id) if c.field == "value"]
+    _, answers, history = stored_report(store)
     store.dispose()
+    changes = [c for c in history if c.field == "value"]
 
     for code, typed in given.items():
         if typed is None:

@@ -10,18 +10,19 @@ processes). Every answer must be stored once, at its own indicator, in order; ev
 from __future__ import annotations
 
 import re
-import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from fake_telegram import FakeTelegram
 from forwarder import RoundRobin
+from seed_000 import stored_report
 from telegram_runner import (
     free_port,
     invite,
     prepare,
     start_webhook_bot,
+    stop_bots,
     wait_listening,
 )
 
@@ -61,7 +62,6 @@ def test_two_processes_store_every_answer_once_at_its_own_indicator(postgres_dat
             start_webhook_bot(fake, url, webhook_url, port, tmp_path / f"bot{n}")
             for n, port in enumerate(ports)
         ]
-        outputs = []
         try:
             for port in ports:
                 wait_listening(port)
@@ -109,20 +109,14 @@ def test_two_processes_store_every_answer_once_at_its_own_indicator(postgres_dat
             assert statuses == [200, 200]
             chat = fake.chat(OFFICER)
         finally:
-            for bot in bots:
-                bot.send_signal(signal.SIGTERM)
-            for bot in bots:
-                outputs.append(bot.communicate(timeout=TIMEOUT)[0])
+            outputs = stop_bots(bots, TIMEOUT)
     assert [bot.returncode for bot in bots] == [0, 0], outputs
     assert set(lb.sent) == {0, 1}  # both processes took their share
 
     store = Store(url, migrate=False)
-    with store.transaction() as repo:
-        round_ = repo.open_rounds("xa")[0]
-        submission = repo.submission(round_.id, repo.unit_by_code("SONTRUNG").id)
-        answers = repo.answers(submission.id)
-        changes = [c for c in repo.history(submission.id) if c.field == "value"]
+    _, answers, history = stored_report(store)
     store.dispose()
+    changes = [c for c in history if c.field == "value"]
 
     asked = {code for code, _ in steps}
     for code, typed in steps:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fake_server import busiest_second
 from fake_telegram import Call, FakeTelegram
 from telegram_runner import ZONE, RunningBot, settings_for, sqlite_url
 
@@ -155,17 +156,6 @@ def sends(fake: FakeTelegram, status: int | None = 200) -> list[Call]:
         for c in fake.calls
         if c.method == "sendMessage" and (status is None or c.status == status)
     ]
-
-
-def busiest_second(calls: list[Call]) -> int:
-    """Most calls that arrived within any 1-second sliding window."""
-    times = sorted(c.time for c in calls)
-    most, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def test_start_up_run_reminds_each_officer_owing_a_report_once_and_logs_it(fake, district):
