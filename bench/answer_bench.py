@@ -22,10 +22,7 @@ import pstats
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event  # noqa: E402
+from statement_count import counted  # noqa: E402
 from telegram_bench import SCRIPT, prepare, user_id  # noqa: E402
 
 from bot.chat.conversations import Conversations, Sender  # noqa: E402
@@ -41,45 +38,6 @@ from flows.engine import Text  # noqa: E402
 from storage.db import Store  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-READS = frozenset({"SELECT", "WITH"})
-WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
-# Transaction control and connection set-up: not statements of the answer's own.
-IGNORED = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"})
-
-
-@dataclass
-class Counts:
-    """SQL statements seen on the engine, by kind, since the last ``clear``."""
-
-    reads: int = 0
-    writes: int = 0
-    other: Counter[str] | None = None
-
-    def clear(self) -> None:
-        self.reads, self.writes, self.other = 0, 0, Counter()
-
-    def see(self, statement: str) -> None:
-        word = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
-        if word in READS:
-            self.reads += 1
-        elif word in WRITES:
-            self.writes += 1
-        elif word not in IGNORED:
-            assert self.other is not None
-            self.other[word] += 1
-
-
-def count_statements(store: Store) -> Counts:
-    """Every statement sent to the database, whichever session or connection sends it."""
-    counts = Counts()
-    counts.clear()
-
-    def before_cursor_execute(*args: Any) -> None:
-        # (conn, cursor, statement, parameters, context, executemany)
-        counts.see(args[2])
-
-    event.listen(store.engine, "before_cursor_execute", before_cursor_execute)
-    return counts
 
 
 def run(url: str, officers: int, profile: bool) -> None:
@@ -87,7 +45,6 @@ def run(url: str, officers: int, profile: bool) -> None:
     store = Store(url)
     try:
         conversations = Conversations(store, ZONE)
-        counts = count_statements(store)
         seq = 0
 
         def answer(n: int, line: str) -> None:
@@ -99,17 +56,17 @@ def run(url: str, officers: int, profile: bool) -> None:
 
         for n in range(1, officers + 1):  # warm-up: each officer opens the report
             answer(n, SCRIPT[0])
-        counts.clear()
         profiler = cProfile.Profile() if profile else None
-        cpu, wall = time.process_time(), time.perf_counter()
-        if profiler is not None:
-            profiler.enable()
-        for line in SCRIPT[1:]:
-            for n in range(1, officers + 1):
-                answer(n, line)
-        if profiler is not None:
-            profiler.disable()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        with counted(store.engine) as counts:
+            cpu, wall = time.process_time(), time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            for line in SCRIPT[1:]:
+                for n in range(1, officers + 1):
+                    answer(n, line)
+            if profiler is not None:
+                profiler.disable()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
         store.dispose()
 
@@ -119,10 +76,10 @@ def run(url: str, officers: int, profile: bool) -> None:
         f"In-process answers: {officers} officers, {answers} answers measured "
         f"(after {officers} warm-up), Conversations.handle on {backend}"
     )
-    print(f"  reads/answer     {counts.reads / answers:8.2f}")
-    print(f"  writes/answer    {counts.writes / answers:8.2f}")
-    if counts.other:
-        other = ", ".join(f"{k} {v / answers:.2f}" for k, v in counts.other.most_common())
+    print(f"  reads/answer     {counts.pop('read', 0) / answers:8.2f}")
+    print(f"  writes/answer    {counts.pop('write', 0) / answers:8.2f}")
+    if counts:
+        other = ", ".join(f"{k} {v / answers:.2f}" for k, v in counts.most_common())
         print(f"  other/answer     {other}")
     where = "engine + storage, this process" + ("; profiled, so inflated" if profile else "")
     print(f"  CPU ms/answer    {cpu / answers * 1000:8.2f}  ({where})")

@@ -9,14 +9,11 @@ process's change (another officer, a reviewer, a second bot process) must always
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from chat_officer import ZONE, Officer
 from seed_000 import stored_report
-from sqlalchemy import event
+from statement_count import counted
 
 from bot.chat.conversations import Conversations
 from flows.engine import Command, Text
@@ -30,29 +27,10 @@ def said(officer: Officer, event: Any, on: Conversations | None = None) -> str:
     return "\n".join(reply.text for reply in officer.send(event, on=on).replies)
 
 
-@contextmanager
-def counted(store: Store) -> Iterator[Counter[str]]:
-    """Statements sent to the database meanwhile, by kind: 'read' or 'write'."""
-    kinds: Counter[str] = Counter()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        verb = statement.lstrip().split(None, 1)[0].upper()
-        if verb in ("SELECT", "WITH"):
-            kinds["read"] += 1
-        elif verb in ("INSERT", "UPDATE", "DELETE"):
-            kinds["write"] += 1
-
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        yield kinds
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
-
-
 def test_an_answer_reads_twice_and_writes_three_times_at_most(store: Store) -> None:
     officer = Officer(store)
     said(officer, Text("3"))  # I.1
-    with counted(store) as statements:
+    with counted(store.engine) as statements:
         reply = said(officer, Text("37"))
     assert "✓ Đã lưu I.2.1: 37" in reply
     assert statements["read"] <= READS, statements
@@ -63,7 +41,7 @@ def test_an_answer_that_completes_a_ratio_still_writes_the_answers_once(store: S
     officer = Officer(store)
     said(officer, Text("3"))  # I.1
     said(officer, Text("37"))
-    with counted(store) as statements:
+    with counted(store.engine) as statements:
         reply = said(officer, Text("35"))  # I.2.2, and with it I.2 = 35/37
     assert "94,59 %" in reply
     assert statements["read"] <= READS, statements
@@ -104,6 +82,6 @@ def test_answers_in_a_row_keep_within_the_budget_every_time(store: Store) -> Non
     officer = Officer(store)
     said(officer, Text("3"))  # I.1
     for figure in ["37", "35", "2", "0", "0"]:
-        with counted(store) as statements:
+        with counted(store.engine) as statements:
             said(officer, Text(figure))
         assert statements["read"] <= READS and statements["write"] <= WRITES, (figure, statements)
