@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,10 +51,12 @@ from telegram_bench import (  # noqa: E402
 )
 
 from bot.service.settings import Settings  # noqa: E402
+from flows import texts  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-# The words of the "open" step's reminder (flows/texts.remind_open); no reply contains them.
-REMINDER = "Đã mở kỳ báo cáo CCHC"
+# The words of the "open" step's reminder before its period, from flows/texts itself; no reply
+# contains them.
+REMINDER = texts.remind_open("\0", "", date.today(), date.today()).partition(" \0")[0]
 FIRST_REMINDER_TIMEOUT = 120.0  # seconds: planning claims every reminder before the first send
 LIMIT = Settings.model_fields["telegram_max_messages_per_second"].default
 
