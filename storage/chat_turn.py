@@ -2,10 +2,10 @@
 
 An officer's answer reads twice, the person (locked) then their open reports, and writes at
 most three times: the changed answers (the database adds their audit rows and bumps the
-report's version, migration 0010), the saved place and the update's record (Repository's
-save_state and record_update, one statement each). Everything else the
-answer needs (the template, last period's figures, the answers themselves) a process may keep
-in memory, trusted only while the report's version read here still stands.
+report's version, migration 0010), the person's row (their place and the last update applied:
+Repository.note_applied) and the update's record. Everything else the answer needs (the
+template, last period's figures, the answers themselves) a process may keep in memory, trusted
+only while the report's version read here still stands.
 
 SQLAlchemy Core rather than the ORM: these rows are read to be looked at, never to be changed
 through the session, and the ORM's bookkeeping was most of an answer's cost.
@@ -19,12 +19,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select, true
+from sqlalchemy import Select, and_, bindparam, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from storage.models import (
     Answer,
-    ConversationState,
     Membership,
     ProcessedUpdate,
     Role,
@@ -34,12 +34,11 @@ from storage.models import (
     Unit,
     User,
 )
-from storage.repository import Repository, upsert_dialect
+from storage.repository import Repository
 from storage.utc_datetime import as_utc
 
-USERS, STATES, MEMBERSHIPS, UNITS = (
+USERS, MEMBERSHIPS, UNITS = (
     User.__table__,  # type: ignore[attr-defined]
-    ConversationState.__table__,  # type: ignore[attr-defined]
     Membership.__table__,  # type: ignore[attr-defined]
     Unit.__table__,  # type: ignore[attr-defined]
 )
@@ -57,9 +56,10 @@ class Person:
 
     user_id: int
     blocked: bool
-    place: str | None  # the saved conversation state, JSON
+    place: str | None  # where the dialogue is, JSON, as their last message left it
     first_replies: str | None  # the replies this update got when first handled, if it was
-    later_seq: int | None  # the highest update number applied within the late window
+    last_seq: int | None  # the highest update number applied for them, and when
+    last_at: datetime | None
     roles: tuple[tuple[str, Unit], ...]  # oldest membership first
 
 
@@ -83,6 +83,10 @@ class Reports:
 
 
 def _person_query() -> Select[Any]:
+    """Everything read from the locked row itself, which a message waiting for the lock gets
+    as the message before it left it; the joined roles and the update record may be as they
+    were when the statement began (a role granted meanwhile shows at the next message; an
+    update handled meanwhile is refused by the record's unique key)."""
     first = (
         select(UPDATES.c.replies)
         .where(
@@ -91,18 +95,14 @@ def _person_query() -> Select[Any]:
         )
         .scalar_subquery()
     )
-    later = (
-        select(func.max(UPDATES.c.seq))
-        .where(UPDATES.c.user_id == USERS.c.id, UPDATES.c.handled_at >= bindparam("since"))
-        .scalar_subquery()
-    )
     return (
         select(
             USERS.c.id,
             USERS.c.blocked_at,
-            STATES.c.data,
+            USERS.c.place,
+            USERS.c.last_update_seq,
+            USERS.c.last_update_at,
             first.label("first"),
-            later.label("later"),
             MEMBERSHIPS.c.role,
             UNITS.c.id.label("unit_id"),
             UNITS.c.code,
@@ -111,7 +111,6 @@ def _person_query() -> Select[Any]:
             UNITS.c.parent_id,
         )
         .select_from(USERS)
-        .outerjoin(STATES, STATES.c.user_id == USERS.c.id)
         .outerjoin(MEMBERSHIPS, MEMBERSHIPS.c.user_id == USERS.c.id)
         .outerjoin(UNITS, UNITS.c.id == MEMBERSHIPS.c.unit_id)
         .where(
@@ -128,16 +127,11 @@ PERSON = _person_query()
 
 
 def person(
-    repo: Repository, platform: str, external_id: str, update_key: str | None, since: datetime
+    repo: Repository, platform: str, external_id: str, update_key: str | None
 ) -> Person | None:
     """The sender's row locked (one person's messages apply one at a time, whatever process
     took them), with their place, roles and units, and whether this update was handled."""
-    params = {
-        "platform": platform,
-        "external_id": external_id,
-        "update_key": update_key,
-        "since": since,
-    }
+    params = {"platform": platform, "external_id": external_id, "update_key": update_key}
     rows = repo.session.connection().execute(PERSON, params).all()
     if not rows:
         return None
@@ -150,9 +144,10 @@ def person(
     return Person(
         user_id=head.id,
         blocked=head.blocked_at is not None,
-        place=head.data,
+        place=head.place,
         first_replies=head.first,
-        later_seq=head.later,
+        last_seq=head.last_update_seq,
+        last_at=head.last_update_at,
         roles=roles,
     )
 
@@ -279,7 +274,8 @@ class AnswerRow:
 
 
 def _answers_upsert(postgres: bool) -> Any:
-    statement = upsert_dialect(postgres, ANSWERS)
+    """INSERT … ON CONFLICT DO UPDATE, as each database spells it."""
+    statement = (postgresql.insert if postgres else sqlite.insert)(ANSWERS)
     changed = ("value", "skipped", "note", "updated_at", "updated_by")
     return statement.on_conflict_do_update(
         index_elements=["submission_id", "code"],

@@ -83,6 +83,14 @@ class User(SQLModel, table=True):
     display_name: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The chat app's highest number of an update applied for this person (Telegram's
+    # update_id), and when they last wrote: an update numbered below it that comes soon after
+    # has arrived late and is replayed in its place.
+    last_update_seq: int | None = Field(default=None, sa_type=BigInteger)
+    last_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Where they are in the dialogue (JSON): on this row, so the statement that locks the
+    # person reads it as their last message left it (migration 0010).
+    place: str | None = Field(default=None, sa_type=Text)
 
 
 class Membership(SQLModel, table=True):
@@ -197,17 +205,6 @@ class AnswerChange(SQLModel, table=True):
     new: str | None = Field(default=None, sa_type=Text)
     user_id: int | None = Field(default=None, foreign_key="users.id")
     at: datetime = Field(sa_type=UTCDateTime)
-
-
-class ConversationState(SQLModel, table=True):
-    """Where each user is in the dialogue, so that a restarted bot picks up mid-question."""
-
-    __tablename__ = "conversation_states"
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id", unique=True)
-    data: str = Field(sa_type=Text)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ProcessedUpdate(SQLModel, table=True):

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from storage.errors import RepositoryError, UnknownUnit
-from storage.models import ConversationState, Membership, ProcessedUpdate, Revocation, Unit, User
+from storage.models import Membership, ProcessedUpdate, Revocation, Unit, User
 from storage.repository import Repository
 from storage.utc_datetime import as_utc
 
@@ -70,18 +70,17 @@ def registrations(repo: Repository, unit_ids: Collection[int] | None = None) -> 
         .subquery()
     )
     query = (
-        select(Membership, User, Unit, ConversationState.updated_at, latest_update.c.at)
+        select(Membership, User, Unit, latest_update.c.at)
         .join(User, col(User.id) == col(Membership.user_id))
         .join(Unit, col(Unit.id) == col(Membership.unit_id))
-        .outerjoin(ConversationState, col(ConversationState.user_id) == col(User.id))
         .outerjoin(latest_update, latest_update.c.user_id == col(User.id))
         .order_by(col(Unit.code), col(Membership.role), col(User.id))
     )
     if unit_ids is not None:
         query = query.where(col(Membership.unit_id).in_(list(unit_ids)))
     found = []
-    for membership, user, unit, moved_at, handled_at in repo.session.exec(query):
-        seen = [t for t in (moved_at, handled_at) if t is not None]
+    for membership, user, unit, handled_at in repo.session.exec(query):
+        seen = [t for t in (user.last_update_at, handled_at) if t is not None]
         found.append(
             Registration(
                 user=user,

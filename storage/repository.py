@@ -18,8 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import case, delete, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, Text, bindparam, case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -49,7 +48,6 @@ from storage.models import (
     Answer,
     AnswerChange,
     AuditField,
-    ConversationState,
     DownloadLog,
     DownloadOutcome,
     Invite,
@@ -72,7 +70,7 @@ from storage.models import (
     User,
 )
 from storage.unit_order import UnitRow, parents_first
-from storage.utc_datetime import as_utc
+from storage.utc_datetime import UTCDateTime, as_utc
 
 __all__ = [
     "DeadlineBeforeCutoff",
@@ -913,18 +911,23 @@ class Repository:
         submission.updated_at = at
         self.session.flush()  # a bad submission or user id fails here, at the call that sent it
 
-    # --- conversation state ---------------------------------------------------------------------
+    # --- where each person is ------------------------------------------------------------------
     def load_state(self, user_id: int) -> str | None:
-        state = self._find(ConversationState, {"user_id": user_id})
-        return state.data if state is not None else None
+        query = select(User.place).where(User.id == user_id)
+        return self.session.exec(query).first()
 
     def save_state(self, user_id: int, data: str, now: datetime) -> None:
-        """One statement, insert or update: the place is saved with nearly every message."""
+        self.note_applied(user_id, None, now, place=data)
+
+    def note_applied(
+        self, user_id: int, seq: int | None, now: datetime, *, place: str | None = None
+    ) -> None:
+        """The highest update number applied for this person, when they last wrote, and
+        (``place``) where the message left them: one statement, on the row every message of
+        theirs locks first."""
         self.session.flush()  # a Core statement: what the session holds goes first
-        connection = self.session.connection()
-        connection.execute(
-            SAVE_STATE[connection.dialect.name == "postgresql"],
-            {"user_id": user_id, "data": data, "updated_at": as_utc(now)},
+        self.session.connection().execute(
+            NOTE_APPLIED, {"person": user_id, "seq": seq, "now": as_utc(now), "new_place": place}
         )
 
     # --- processed chat updates -----------------------------------------------------------------
@@ -1207,22 +1210,26 @@ class _Codes:
         return [unit.code for unit in self._by_upper.get(code.upper(), [])]
 
 
-def upsert_dialect(postgres: bool, table: Any) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE as each database spells it (both have it)."""
-    return (postgresql.insert if postgres else sqlite.insert)(table)
-
-
-def _state_upsert(postgres: bool) -> Any:
-    statement = upsert_dialect(postgres, ConversationState.__table__)  # type: ignore[attr-defined]
-    excluded = statement.excluded
-    return statement.on_conflict_do_update(
-        index_elements=["user_id"],
-        set_={"data": excluded.data, "updated_at": excluded.updated_at},
+def _note_applied() -> Any:
+    users = User.__table__  # type: ignore[attr-defined]
+    seq = bindparam("seq", type_=BigInteger)
+    return (
+        users.update()
+        .where(users.c.id == bindparam("person"))
+        .values(
+            last_update_seq=case(
+                (seq.is_(None), users.c.last_update_seq),
+                (or_(users.c.last_update_seq.is_(None), seq > users.c.last_update_seq), seq),
+                else_=users.c.last_update_seq,
+            ),
+            last_update_at=bindparam("now", type_=UTCDateTime),
+            place=func.coalesce(bindparam("new_place", type_=Text), users.c.place),
+        )
     )
 
 
-# Built once: the place is saved with nearly every message, and composing costs more than running.
-SAVE_STATE = {postgres: _state_upsert(postgres) for postgres in (False, True)}
+# Built once: they run with nearly every message, and composing costs more than running.
+NOTE_APPLIED = _note_applied()
 RECORD_UPDATE = ProcessedUpdate.__table__.insert()  # type: ignore[attr-defined]
 
 

@@ -80,6 +80,7 @@ class Handled:
 
     outcome: Outcome
     undo: reorder.Undo | None = None
+    place: str | None = None  # where the message left the officer, if it moved them (JSON)
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,7 @@ class Conversations:
         keep: Keep = []
         try:
             with self.store.transaction() as repo:
-                person = chat_turn.person(
-                    repo, sender.platform, sender.external_id, update_key, now - LATE_WINDOW
-                )
+                person = chat_turn.person(repo, sender.platform, sender.external_id, update_key)
                 if update_key is not None:
                     first = (
                         person.first_replies
@@ -139,13 +138,16 @@ class Conversations:
                         return Outcome(replies_from_json(first), repeated=True)
                 handled = self._handle(repo, sender, person, event, refused, now, seq, keep)
                 outcome = self._queue_notices(repo, handled.outcome, now)
+                user_id = person.user_id if person else self._user_id(repo, sender)
+                if user_id is not None and (seq is not None or handled.place is not None):
+                    repo.note_applied(user_id, seq, now, place=handled.place)
                 if update_key is not None:
                     repo.record_update(
                         sender.platform,
                         update_key,
                         replies_to_json(outcome.replies),
                         now,
-                        user_id=person.user_id if person else self._user_id(repo, sender),
+                        user_id=user_id,
                         seq=seq,
                         event=None
                         if refused or isinstance(event, Sheet)
@@ -183,7 +185,7 @@ class Conversations:
     ) -> Handled:
         code = _invite_code(event) if refused is None else None
         if code is not None:
-            return Handled(self._register(repo, sender, code, now, keep))
+            return self._register(repo, sender, code, now, keep)
         if person is None:
             return Handled(Outcome([Reply(refused or texts.NOT_REGISTERED)]))
         if person.blocked:
@@ -195,7 +197,7 @@ class Conversations:
         if officer_of and not reviews and isinstance(event, Command) and event.name == "web":
             return Handled(Outcome([Reply(texts.WEB_REVIEWERS_ONLY)]))
         if officer_of:
-            late = seq is not None and person.later_seq is not None and seq < person.later_seq
+            late = _is_late(person, seq, now)
             officer = Officer(person.user_id, person.place)
             return self._converse(
                 repo, officer, officer_of[0], event, now, refused, late, seq, keep
@@ -232,26 +234,30 @@ class Conversations:
     # --- registration --------------------------------------------------------------------------
     def _register(
         self, repo: Repository, sender: Sender, code: str, now: datetime, keep: Keep
-    ) -> Outcome:
+    ) -> Handled:
         try:
             user, membership, unit = repo.redeem_invite(
                 code, sender.platform, sender.external_id, sender.display_name, now
             )
         except InviteBlocked as exc:
             until = exc.until.astimezone(self.zone).strftime("%H:%M ngày %d/%m")
-            return Outcome([Reply(texts.invite_paused(until, just_now=exc.just_now))])
+            return Handled(Outcome([Reply(texts.invite_paused(until, just_now=exc.just_now))]))
         except InviteError as exc:
-            return Outcome([Reply(INVITE_ERRORS.get(type(exc), texts.INVITE_UNKNOWN))])
+            return Handled(Outcome([Reply(INVITE_ERRORS.get(type(exc), texts.INVITE_UNKNOWN))]))
         welcome = Reply(texts.registered(unit.name, membership.role))
         if membership.role != Role.OFFICER:
-            return Outcome([welcome, Reply(texts.REVIEWER_HELP)], registered_role=membership.role)
+            welcomed = Outcome(
+                [welcome, Reply(texts.REVIEWER_HELP)], registered_role=membership.role
+            )
+            return Handled(welcomed)
         assert user.id is not None
         officer = Officer(user.id, repo.load_state(user.id))
         then = self._converse(repo, officer, unit, Command("baocao"), now, None, False, None, keep)
         outcome = then.outcome
-        return Outcome(
+        welcomed = Outcome(
             [welcome, *outcome.replies], outcome.notices, registered_role=membership.role
         )
+        return Handled(welcomed, place=then.place)
 
     # --- the officer's report --------------------------------------------------------------
     def _converse(
@@ -280,7 +286,8 @@ class Conversations:
             then = self._converse(
                 repo, officer, unit, Command("baocao"), now, None, False, None, keep
             )
-            return Handled(Outcome([*said, *then.outcome.replies], then.outcome.notices))
+            both = Outcome([*said, *then.outcome.replies], then.outcome.notices)
+            return Handled(both, place=then.place)
         if current.submission_id is None:
             current = self._start(repo, unit, current)
         sid = current.submission_id
@@ -303,12 +310,12 @@ class Conversations:
             else r
             for r in replies
         ]
-        self._store(repo, officer, current, state, new_state, now, keep)
+        place = self._store(repo, officer, current, state, new_state, now, keep)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:
             notices = submitted_notices(repo, unit, round_, now, self.zone)
         outcome = Outcome(replies, notices, stale_press=stale)
-        return Handled(outcome, reorder.undo_of(sid, state, new_state))
+        return Handled(outcome, reorder.undo_of(sid, state, new_state), place)
 
     @staticmethod
     def _start(repo: Repository, unit: Unit, report: chat_turn.OpenReport) -> chat_turn.OpenReport:
@@ -355,10 +362,11 @@ class Conversations:
             "a late update of user %s put back before %d later ones", officer.user_id, len(later)
         )
         result = reorder.replay(state, event, sid, later, now.astimezone(self.zone))
-        self._store(repo, officer, report, state, result.state, now, keep)
+        place = self._store(repo, officer, report, state, result.state, now, keep)
         for row, undo in zip(rows, result.later_undos, strict=True):
             repo.rewrite_undo(row, reorder.undo_to_json(undo))
-        return Handled(Outcome([reorder.summary(state, result.state)]), result.late_undo)
+        summary = Outcome([reorder.summary(state, result.state)])
+        return Handled(summary, result.late_undo, place)
 
     def document(self, file_spec: str) -> documents.Document:
         """The file a reply names, built after the reply's transaction (see bot/chat/documents)."""
@@ -457,8 +465,9 @@ class Conversations:
         after: engine.State,
         now: datetime,
         keep: Keep,
-    ) -> None:
-        """Write what the message changed: the answers in one statement, the status, the place.
+    ) -> str | None:
+        """Write what the message changed to the report: the answers in one statement, the
+        status; return the new place (JSON) if it moved, which goes on the person's row.
 
         The cache learns the report as written, once the transaction has committed.
         """
@@ -486,10 +495,21 @@ class Conversations:
         if after.report.status != before.report.status:
             repo.set_status(sid, after.report.status, officer.user_id, now)
             version += 1
-        if after.session != before.session:
-            data = {"submission": sid, "session": after.session.to_json()}
-            repo.save_state(officer.user_id, json.dumps(data), now)
         keep.append(lambda: self.cache.keep_answers(sid, version, stored))
+        if after.session == before.session:
+            return None
+        return json.dumps({"submission": sid, "session": after.session.to_json()})
+
+
+def _is_late(person: chat_turn.Person, seq: int | None, now: datetime) -> bool:
+    last, at = person.last_seq, person.last_at
+    return (
+        seq is not None
+        and last is not None
+        and seq < last
+        and at is not None
+        and now - at <= LATE_WINDOW
+    )
 
 
 def _user(repo: Repository, user_id: int) -> User:

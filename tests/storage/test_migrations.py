@@ -19,7 +19,6 @@ TABLES = {
     "submissions",
     "answers",
     "answer_changes",
-    "conversation_states",
     "processed_updates",
     "reminder_log",
     "download_log",

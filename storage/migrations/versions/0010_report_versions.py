@@ -5,8 +5,11 @@ of an answer, its audit row and the report's version need no statements of their
 code path can change an answer without leaving them: a bot process keeping a report in memory
 trusts it only while the version it read still stands.
 
-The person's "last update applied" moves to where it already was, the processed updates: the
-highest number applied within the late window is read with the person, never written apart.
+The officer's place in the dialogue moves onto their row in `users`, beside the last update
+applied: the statement that locks the person then reads both as the last message left them.
+(On PostgreSQL a statement that waits for a row lock returns the row's newest version, but the
+rows of other tables it joins as they were when it began: a place kept in its own table could be
+read from before the previous message of the same person committed.)
 
 Revision ID: 0010
 Revises: 0009
@@ -103,13 +106,17 @@ POSTGRESQL_TRIGGERS = (
 
 
 def upgrade() -> None:
-    # Plain ALTER TABLE on both databases (SQLite 3.35 and newer drop columns in place): a
-    # batch copy of `users` would have to drop a table that every other one refers to.
+    # Plain ALTER TABLE on both databases: a batch copy of `users` would have to drop a table
+    # that every other one refers to.
     op.add_column(
         "submissions", sa.Column("version", sa.Integer(), nullable=False, server_default="0")
     )
-    op.drop_column("users", "last_update_at")
-    op.drop_column("users", "last_update_seq")
+    op.add_column("users", sa.Column("place", sa.Text(), nullable=True))
+    op.execute(
+        "UPDATE users SET place = "
+        "(SELECT data FROM conversation_states WHERE conversation_states.user_id = users.id)"
+    )
+    op.drop_table("conversation_states")
     postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in POSTGRESQL_TRIGGERS if postgresql else SQLITE_TRIGGERS:
         op.execute(statement)
@@ -122,6 +129,22 @@ def downgrade() -> None:
     else:
         for name in ("answers_inserted", "answers_updated", "answers_deleted"):
             op.execute(f"DROP TRIGGER {name}")
-    op.add_column("users", sa.Column("last_update_seq", sa.BigInteger(), nullable=True))
-    op.add_column("users", sa.Column("last_update_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "conversation_states",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_conversation_states"),
+        sa.UniqueConstraint("user_id", name="uq_conversation_states_user_id"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_conversation_states_user_id_users"
+        ),
+    )
+    op.execute(
+        "INSERT INTO conversation_states (user_id, data, updated_at) "
+        "SELECT id, place, COALESCE(last_update_at, created_at) FROM users "
+        "WHERE place IS NOT NULL"
+    )
+    op.drop_column("users", "place")
     op.drop_column("submissions", "version")
