@@ -257,7 +257,7 @@ ANSWERS_OF = (
 )
 
 
-def answers(repo: Repository, submission_id: int) -> list[Any]:
+def answer_rows(repo: Repository, submission_id: int) -> list[Any]:
     """Every stored answer of a report (code, value, skipped, note): read when not cached."""
     connection = repo.session.connection()
     return list(connection.execute(ANSWERS_OF, {"submission_id": submission_id}))

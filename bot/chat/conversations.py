@@ -402,7 +402,7 @@ class Conversations:
                 row.code: engine.Answer(
                     ans.decode(by_code[row.code], row.value), row.skipped, row.note
                 )
-                for row in chat_turn.answers(repo, sid)
+                for row in chat_turn.answer_rows(repo, sid)
                 if row.code in by_code
             }
             self.cache.keep_answers(sid, report.version, answers)  # read under the lock: true

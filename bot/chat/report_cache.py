@@ -53,10 +53,6 @@ class _Recent(Generic[K, V]):
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
 
 Answers = Mapping[str, engine.Answer]
 
@@ -89,8 +85,3 @@ class ReportCache:
 
     def keep_previous(self, key: Hashable, values: Mapping[str, Value]) -> None:
         self._previous.put(key, values)
-
-    def clear(self) -> None:
-        self._answers.clear()
-        self._previous.clear()
-        self._templates.clear()
