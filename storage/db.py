@@ -9,12 +9,13 @@ serialises two processes migrating the same file. PostgreSQL gets an advisory lo
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -22,7 +23,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
+from storage.group_commit import LoopBatches, run_alone
 from storage.repository import Repository
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY = "cchc_read_only"
@@ -126,6 +130,7 @@ class Store:
         self._writers: threading.RLock | contextlib.nullcontext[None] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else contextlib.nullcontext()
         )
+        self._batches: LoopBatches | None = None  # SQLite's, made by the first apply()
         if migrate:
             try:
                 upgrade(self.engine)
@@ -135,7 +140,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Repository]:
-        """All of a message's reads and writes commit together or not at all.
+        """All of a message's reads and writes commit together or not at all; what the
+        repository was asked to run after the commit (Repository.after_commit) runs then."""
+        with self.session() as session:
+            repo = Repository(session)
+            yield repo
+        repo.run_after_commit()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction, committed on leaving the block (rolled back on an exception).
 
         Objects stay readable after the commit (expire_on_commit=False) because callers format
         replies from them once the session has closed.
@@ -145,7 +159,32 @@ class Store:
             Session(self.engine, expire_on_commit=False) as session,
             session.begin(),
         ):
-            yield Repository(session)
+            yield session
+
+    def run(
+        self,
+        work: Callable[[Repository], T],
+        on_conflict: Callable[[Repository], T | None] | None = None,
+    ) -> T:
+        """``work`` in a transaction of its own, in this thread. ``on_conflict`` runs instead,
+        in a fresh transaction, when ``work`` fails on a unique key another writer took
+        meanwhile; None from it lets that error stand."""
+        return run_alone(self, work, on_conflict)
+
+    async def apply(
+        self,
+        work: Callable[[Repository], T],
+        on_conflict: Callable[[Repository], T | None] | None = None,
+    ) -> T:
+        """``run`` for the event loop (storage/group_commit): on SQLite, on the loop itself,
+        committed together with the other messages of the same pass; on PostgreSQL, in a
+        thread. Returns once the work is committed."""
+        if self.engine.dialect.name != "sqlite":
+            return await asyncio.to_thread(run_alone, self, work, on_conflict)
+        batches = self._batches
+        if batches is None:
+            batches = self._batches = LoopBatches(self)
+        return await batches.submit(work, on_conflict)
 
     @contextmanager
     def reading(self) -> Iterator[Repository]:

@@ -122,6 +122,17 @@ class Progress(NamedTuple):
 class Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this repository's writes are committed; never if they are not
+        (a process's memory learns only what the database kept)."""
+        self._after_commit.append(action)
+
+    def run_after_commit(self) -> None:
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()
 
     def flush(self) -> None:
         self.session.flush()

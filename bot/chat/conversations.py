@@ -19,14 +19,13 @@ was when they sent it, and the later ones are applied again after it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.exc import IntegrityError
 
 from bot.chat import documents, outbox, reviewers, uploads
 from bot.chat.outcome import Notice, Outcome, replies_from_json, replies_to_json
@@ -91,9 +90,6 @@ class Officer:
     place: str | None
 
 
-Keep = list[Callable[[], None]]  # what the cache may keep once the transaction has committed
-
-
 class Conversations:
     def __init__(
         self, store: Store, zone: ZoneInfo, clock: Callable[[], datetime] = utc_now
@@ -113,57 +109,85 @@ class Conversations:
         update_key: str | None = None,
         seq: int | None = None,
     ) -> Outcome:
-        """Handle one message; ``update_key`` (the platform's update id) makes it idempotent.
+        """Handle one message in this thread: the console, the command line, tests.
+
+        A workbook is read here, before the message's transaction (it may take a while).
+        """
+        if isinstance(event, Upload):
+            event = uploads.read(event)
+        return self.store.run(*self._work(sender, event, update_key, seq))
+
+    async def apply(
+        self,
+        sender: Sender,
+        event: Event | Sheet,
+        *,
+        update_key: str | None = None,
+        seq: int | None = None,
+    ) -> Outcome:
+        """Handle one message from the event loop (the chat transports): returns once it is
+        committed; on SQLite together with the other messages of the loop's pass
+        (storage/group_commit). A workbook must be read first (uploads.read, off the loop)."""
+        return await self.store.apply(*self._work(sender, event, update_key, seq))
+
+    def _work(
+        self, sender: Sender, event: Event | Sheet, update_key: str | None, seq: int | None
+    ) -> tuple[Callable[[Repository], Outcome], Callable[[Repository], Outcome | None] | None]:
+        """The message's transaction, and what answers it if another process recorded the
+        same update first. ``update_key`` (the platform's update id) makes a message
+        idempotent.
 
         ``seq`` is the chat app's number for it (Telegram's update_id), by which one person's
         messages are ordered. The update is recorded in the transaction that applies it: a
         redelivery finds the record and repeats the first replies; a concurrent duplicate (two
-        webhook calls at once) waits for the person's lock and then finds the record.
+        webhook calls at once) waits for the person's lock and then finds the record, or, from
+        another process, fails on the record's key and is answered from it.
         """
         now = self.clock()
-        if isinstance(event, Upload):  # read before the transaction: the lock need not wait
-            event = uploads.read(event)
         event, refused = _at_the_door(event)
-        keep: Keep = []
-        try:
-            with self.store.transaction() as repo:
-                person = chat_turn.person(repo, sender.platform, sender.external_id, update_key)
-                if update_key is not None:
-                    first = (
-                        person.first_replies
-                        if person is not None
-                        else repo.handled_replies(sender.platform, update_key)
-                    )
-                    if first is not None:
-                        return Outcome(replies_from_json(first), repeated=True)
-                handled = self._handle(repo, sender, person, event, refused, now, seq, keep)
-                outcome = self._queue_notices(repo, handled.outcome, now)
-                user_id = person.user_id if person else self._user_id(repo, sender)
-                if user_id is not None and (seq is not None or handled.place is not None):
-                    repo.note_applied(user_id, seq, now, place=handled.place)
-                if update_key is not None:
-                    repo.record_update(
-                        sender.platform,
-                        update_key,
-                        replies_to_json(outcome.replies),
-                        now,
-                        user_id=user_id,
-                        seq=seq,
-                        event=None
-                        if refused or isinstance(event, Sheet)
-                        else reorder.event_to_json(event),
-                        undo=reorder.undo_to_json(handled.undo) if handled.undo else None,
-                    )
-        except IntegrityError:
-            if update_key is None:
-                raise
-            with self.store.transaction() as repo:
-                first = repo.handled_replies(sender.platform, update_key)
-            if first is None:
-                raise
-            return Outcome(replies_from_json(first), repeated=True)
-        for kept in keep:
-            kept()
+        work = functools.partial(self._apply, sender, event, refused, now, update_key, seq)
+        repeat = (
+            functools.partial(_first_replies, sender, update_key)
+            if update_key is not None
+            else None
+        )
+        return work, repeat
+
+    def _apply(
+        self,
+        sender: Sender,
+        event: Event | Sheet,
+        refused: str | None,
+        now: datetime,
+        update_key: str | None,
+        seq: int | None,
+        repo: Repository,
+    ) -> Outcome:
+        person = chat_turn.person(repo, sender.platform, sender.external_id, update_key)
+        if update_key is not None:
+            first = (
+                person.first_replies
+                if person is not None
+                else repo.handled_replies(sender.platform, update_key)
+            )
+            if first is not None:
+                return Outcome(replies_from_json(first), repeated=True)
+        handled = self._handle(repo, sender, person, event, refused, now, seq)
+        outcome = self._queue_notices(repo, handled.outcome, now)
+        user_id = person.user_id if person else self._user_id(repo, sender)
+        if user_id is not None and (seq is not None or handled.place is not None):
+            repo.note_applied(user_id, seq, now, place=handled.place)
+        if update_key is not None:
+            repo.record_update(
+                sender.platform,
+                update_key,
+                replies_to_json(outcome.replies),
+                now,
+                user_id=user_id,
+                seq=seq,
+                event=None if refused or isinstance(event, Sheet) else reorder.event_to_json(event),
+                undo=reorder.undo_to_json(handled.undo) if handled.undo else None,
+            )
         return outcome
 
     @staticmethod
@@ -181,11 +205,10 @@ class Conversations:
         refused: str | None,
         now: datetime,
         seq: int | None,
-        keep: Keep,
     ) -> Handled:
         code = _invite_code(event) if refused is None else None
         if code is not None:
-            return self._register(repo, sender, code, now, keep)
+            return self._register(repo, sender, code, now)
         if person is None:
             return Handled(Outcome([Reply(refused or texts.NOT_REGISTERED)]))
         if person.blocked:
@@ -199,9 +222,7 @@ class Conversations:
         if officer_of:
             late = _is_late(person, seq, now)
             officer = Officer(person.user_id, person.place)
-            return self._converse(
-                repo, officer, officer_of[0], event, now, refused, late, seq, keep
-            )
+            return self._converse(repo, officer, officer_of[0], event, now, refused, late, seq)
         if refused is not None:
             return Handled(Outcome([Reply(refused)]))
         if isinstance(event, Sheet):
@@ -232,9 +253,7 @@ class Conversations:
         return replace(outcome, notices=outbox.queue(repo, list(outcome.notices), now))
 
     # --- registration --------------------------------------------------------------------------
-    def _register(
-        self, repo: Repository, sender: Sender, code: str, now: datetime, keep: Keep
-    ) -> Handled:
+    def _register(self, repo: Repository, sender: Sender, code: str, now: datetime) -> Handled:
         try:
             user, membership, unit = repo.redeem_invite(
                 code, sender.platform, sender.external_id, sender.display_name, now
@@ -252,7 +271,7 @@ class Conversations:
             return Handled(welcomed)
         assert user.id is not None
         officer = Officer(user.id, repo.load_state(user.id))
-        then = self._converse(repo, officer, unit, Command("baocao"), now, None, False, None, keep)
+        then = self._converse(repo, officer, unit, Command("baocao"), now, None, False, None)
         outcome = then.outcome
         welcomed = Outcome(
             [welcome, *outcome.replies], outcome.notices, registered_role=membership.role
@@ -270,7 +289,6 @@ class Conversations:
         refused: str | None,
         late: bool,
         seq: int | None,
-        keep: Keep,
     ) -> Handled:
         found = chat_turn.reports(repo, unit)
         reports = [r for r in found.open if self._template(repo, r.round).level == unit.level]
@@ -283,9 +301,7 @@ class Conversations:
             return Handled(Outcome(uploads.receive(repo, user, unit, round_, event, now)))
         if isinstance(event, Press) and uploads.is_answer(event.option_id):
             said = uploads.confirm(repo, _user(repo, officer.user_id), unit, event.option_id, now)
-            then = self._converse(
-                repo, officer, unit, Command("baocao"), now, None, False, None, keep
-            )
+            then = self._converse(repo, officer, unit, Command("baocao"), now, None, False, None)
             both = Outcome([*said, *then.outcome.replies], then.outcome.notices)
             return Handled(both, place=then.place)
         if current.submission_id is None:
@@ -297,7 +313,7 @@ class Conversations:
             return Handled(Outcome([engine.refusal(state, refused)]))
         local = now.astimezone(self.zone)
         if late and reorder.has_place(event):
-            placed = self._put_in_place(repo, officer, current, state, event, seq, now, keep)
+            placed = self._put_in_place(repo, officer, current, state, event, seq, now)
             if placed is not None:
                 return placed
             if isinstance(event, Text):  # no place to put it back in: never guess one
@@ -310,7 +326,7 @@ class Conversations:
             else r
             for r in replies
         ]
-        place = self._store(repo, officer, current, state, new_state, now, keep)
+        place = self._store(repo, officer, current, state, new_state, now)
         notices: list[Notice] = []
         if new_state.report.status == "submitted" != state.report.status:
             notices = submitted_notices(repo, unit, round_, now, self.zone)
@@ -342,7 +358,6 @@ class Conversations:
         event: Event,
         seq: int | None,
         now: datetime,
-        keep: Keep,
     ) -> Handled | None:
         """Replay the later messages after this late one, or None when that cannot be done."""
         sid = report.submission_id
@@ -362,7 +377,7 @@ class Conversations:
             "a late update of user %s put back before %d later ones", officer.user_id, len(later)
         )
         result = reorder.replay(state, event, sid, later, now.astimezone(self.zone))
-        place = self._store(repo, officer, report, state, result.state, now, keep)
+        place = self._store(repo, officer, report, state, result.state, now)
         for row, undo in zip(rows, result.later_undos, strict=True):
             repo.rewrite_undo(row, reorder.undo_to_json(undo))
         summary = Outcome([reorder.summary(state, result.state)])
@@ -405,7 +420,11 @@ class Conversations:
                 for row in chat_turn.answer_rows(repo, sid)
                 if row.code in by_code
             }
-            self.cache.keep_answers(sid, report.version, answers)  # read under the lock: true
+            # Read under the lock, but maybe beside uncommitted writes of the same batch:
+            # kept once they are committed.
+            repo.after_commit(
+                functools.partial(self.cache.keep_answers, sid, report.version, answers)
+            )
         submitted_at = report.submitted_at
         state_report = engine.Report(
             template=template,
@@ -453,7 +472,7 @@ class Conversations:
         if previous is None:
             earlier = repo.previous_values(unit.id, round_, template.continues)
             previous = ans.figures(template.by_code, earlier)
-            self.cache.keep_previous(key, previous)
+            repo.after_commit(functools.partial(self.cache.keep_previous, key, previous))
         return previous
 
     def _store(
@@ -464,7 +483,6 @@ class Conversations:
         before: engine.State,
         after: engine.State,
         now: datetime,
-        keep: Keep,
     ) -> str | None:
         """Write what the message changed to the report: the answers in one statement, the
         status; return the new place (JSON) if it moved, which goes on the person's row.
@@ -495,10 +513,17 @@ class Conversations:
         if after.report.status != before.report.status:
             repo.set_status(sid, after.report.status, officer.user_id, now)
             version += 1
-        keep.append(lambda: self.cache.keep_answers(sid, version, stored))
+        repo.after_commit(lambda: self.cache.keep_answers(sid, version, stored))
         if after.session == before.session:
             return None
         return json.dumps({"submission": sid, "session": after.session.to_json()})
+
+
+def _first_replies(sender: Sender, update_key: str, repo: Repository) -> Outcome | None:
+    """A duplicate that another process recorded first is answered as it was then; None:
+    the conflict was something else, and its error stands."""
+    first = repo.handled_replies(sender.platform, update_key)
+    return None if first is None else Outcome(replies_from_json(first), repeated=True)
 
 
 def _is_late(person: chat_turn.Person, seq: int | None, now: datetime) -> bool:

@@ -42,6 +42,7 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
+from telegram.request import HTTPXRequest
 
 from bot.chat import uploads
 from bot.chat.conversations import Conversations, Sender
@@ -53,6 +54,7 @@ from bot.clock import utc_now
 from bot.service.settings import Settings
 from bot.transports.priority_limiter import BROADCAST, TelegramPriorityLimiter
 from bot.transports.telegram.layout import keyboard, pressed_label, split_message
+from bot.transports.telegram.request import BoundedRequest
 from bot.web.webhooks import read_update
 from flows import texts
 from flows.engine import Event, Press, Reply, parse_event
@@ -93,11 +95,13 @@ class TelegramBot:
             # One at a time and in order: each update only takes its place in a line here and
             # is then handled in a task of its own (see admit).
             .concurrent_updates(False)
-            .connection_pool_size(64)
-            # On top of the long poll's own timeout. It also bounds the one getUpdates PTB
-            # sends while stopping (to confirm the last updates), which a server that has gone
-            # silent would otherwise hold for the default 5 s.
-            .get_updates_read_timeout(GET_UPDATES_GRACE)
+            .request(BoundedRequest())
+            # Its read timeout comes on top of the long poll's own timeout. It also bounds the
+            # one getUpdates PTB sends while stopping (to confirm the last updates), which a
+            # server that has gone silent would otherwise hold for the default 5 s.
+            .get_updates_request(
+                HTTPXRequest(connection_pool_size=1, read_timeout=GET_UPDATES_GRACE)
+            )
         )
         if settings.telegram_max_messages_per_second > 0:
             # One limit for everything sent, replies to a person's own update first; what
@@ -225,20 +229,16 @@ class TelegramBot:
         try:
             async with turn:
                 try:
-                    if isinstance(event, Document):
-                        event = await _fetched(event)
+                    if isinstance(event, Document):  # read off the loop: it may take a while
+                        event = await asyncio.to_thread(uploads.read, await _fetched(event))
                 except TelegramError as exc:
                     log.warning("fetching a file failed: %s: %s", type(exc).__name__, exc)
                     _settle(applied, False)
                     await self._say(chat_id, texts.UPLOAD_FAILED)
                     return
                 try:
-                    outcome = await asyncio.to_thread(
-                        self.conversations.handle,
-                        sender,
-                        event,
-                        update_key=str(update.update_id),
-                        seq=update.update_id,
+                    outcome = await self.conversations.apply(
+                        sender, event, update_key=str(update.update_id), seq=update.update_id
                     )
                 except Exception as exc:
                     log.error("handling update failed: %s: %s", type(exc).__name__, exc)

@@ -140,11 +140,8 @@ class ZaloBot:
                 await self.send(incoming.chat_id, Reply(texts.ZALO_TEXT_ONLY))
                 return None
             sender = Sender(PLATFORM, incoming.user_id, incoming.display_name)
-            return await asyncio.to_thread(
-                self.conversations.handle,
-                sender,
-                parse_event(incoming.text),
-                update_key=incoming.message_id,
+            return await self.conversations.apply(
+                sender, parse_event(incoming.text), update_key=incoming.message_id
             )
         except Exception as exc:
             await self._apologise(incoming.chat_id, exc)
