@@ -14,7 +14,7 @@ through the session, and the ORM's bookkeeping was most of an answer's cost.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -31,6 +31,7 @@ from storage.models import (
     Round,
     RoundStatus,
     Submission,
+    SubmissionStatus,
     Unit,
     User,
 )
@@ -316,3 +317,54 @@ def write_answers(
     repo.session.flush()  # a Core statement: what the session holds goes first
     connection = repo.session.connection()
     connection.execute(WRITE_ANSWERS[connection.dialect.name == "postgresql"], values)
+
+
+def _start_statement(postgres: bool) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the new report, or nothing if it exists."""
+    statement = (postgresql.insert if postgres else sqlite.insert)(SUBMISSIONS)
+    return (
+        statement.values(
+            round_id=bindparam("round_id"),
+            unit_id=bindparam("unit_id"),
+            status=SubmissionStatus.DRAFT.value,
+            updated_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(index_elements=["round_id", "unit_id"])
+        .returning(
+            SUBMISSIONS.c.id,
+            SUBMISSIONS.c.status,
+            SUBMISSIONS.c.status_note,
+            SUBMISSIONS.c.submitted_at,
+            SUBMISSIONS.c.version,
+        )
+    )
+
+
+START_REPORT = {postgres: _start_statement(postgres) for postgres in (False, True)}
+
+
+def start_report(repo: Repository, report: OpenReport, unit_id: int, now: datetime) -> OpenReport:
+    """The unit's report in ``report``'s round, created by this message in one statement.
+
+    A row just inserted is this transaction's alone until it commits, so it needs no lock; if
+    another process created it since it was read, it is read again, locked, like any report.
+    """
+    assert report.round.id is not None
+    repo.session.flush()  # a Core statement: what the session holds goes first
+    connection = repo.session.connection()
+    params = {"round_id": report.round.id, "unit_id": unit_id, "now": as_utc(now)}
+    row = connection.execute(START_REPORT[connection.dialect.name == "postgresql"], params).first()
+    if row is None:
+        found = repo.submission(report.round.id, unit_id, create=False)
+        assert found is not None and found.id is not None
+        locked = repo.lock_submission(found.id)
+        row = (locked.id, locked.status, locked.status_note, locked.submitted_at, locked.version)
+    sid, status, note, submitted_at, version = row
+    return replace(
+        report,
+        submission_id=sid,
+        status=status,
+        status_note=note,
+        submitted_at=as_utc(submitted_at) if submitted_at else None,
+        version=version or 0,
+    )

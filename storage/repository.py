@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import BigInteger, Text, bindparam, case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from flows import catalog, safe_text
@@ -715,36 +716,13 @@ class Repository:
         templates this one ``continues`` count too (a commune's last `xa` report before its
         first `xa-2025` one).
         """
-        has_figure = (
-            select(Answer.id)
-            .where(
-                col(Answer.submission_id) == col(Submission.id),
-                col(Answer.skipped).is_(False),
-                col(Answer.value).is_not(None),
-            )
-            .exists()
-        )
-        latest = (
-            select(Submission.id)
-            .join(Round, col(Round.id) == col(Submission.round_id))
-            .where(
-                Submission.unit_id == unit_id,
-                col(Round.template).in_([round_.template, *continues]),
-                col(Round.cutoff_end) < round_.cutoff_end,
-                has_figure,
-            )
-            .order_by(col(Round.cutoff_end).desc(), col(Round.id).desc())
-            .limit(1)
-        )
-        submission_id = self.session.exec(latest).first()
-        if submission_id is None:
-            return {}
-        figures = select(Answer).where(
-            Answer.submission_id == submission_id,
-            col(Answer.skipped).is_(False),
-            col(Answer.value).is_not(None),
-        )
-        return {answer.code: answer.value for answer in self.session.exec(figures)}
+        params = {
+            "unit_id": unit_id,
+            "templates": [round_.template, *continues],
+            "cutoff_end": round_.cutoff_end,
+        }
+        rows = self.session.connection().execute(PREVIOUS_VALUES, params)
+        return {code: value for code, value in rows}
 
     def save_answer(
         self,
@@ -1241,6 +1219,41 @@ def _note_applied() -> Any:
 
 # Built once: they run with nearly every message, and composing costs more than running.
 NOTE_APPLIED = _note_applied()
+
+
+def _previous_values() -> Any:
+    """Built once (composing it cost more than running it): the figures of the unit's latest
+    earlier report that holds one, in one statement."""
+    figure = aliased(Answer)  # its own name: the outer query reads answers too
+    has_figure = (
+        select(figure.id)
+        .where(
+            col(figure.submission_id) == col(Submission.id),
+            col(figure.skipped).is_(False),
+            col(figure.value).is_not(None),
+        )
+        .exists()
+    )
+    latest = (
+        select(Submission.id)
+        .join(Round, col(Round.id) == col(Submission.round_id))
+        .where(
+            col(Submission.unit_id) == bindparam("unit_id"),
+            col(Round.template).in_(bindparam("templates", expanding=True)),
+            col(Round.cutoff_end) < bindparam("cutoff_end"),
+            has_figure,
+        )
+        .order_by(col(Round.cutoff_end).desc(), col(Round.id).desc())
+        .limit(1)
+    )
+    return select(col(Answer.code), col(Answer.value)).where(
+        col(Answer.submission_id) == latest.scalar_subquery(),
+        col(Answer.skipped).is_(False),
+        col(Answer.value).is_not(None),
+    )
+
+
+PREVIOUS_VALUES = _previous_values()
 RECORD_UPDATE = ProcessedUpdate.__table__.insert()  # type: ignore[attr-defined]
 
 

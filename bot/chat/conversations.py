@@ -305,7 +305,8 @@ class Conversations:
             both = Outcome([*said, *then.outcome.replies], then.outcome.notices)
             return Handled(both, place=then.place)
         if current.submission_id is None:
-            current = self._start(repo, unit, current)
+            assert unit.id is not None
+            current = chat_turn.start_report(repo, current, unit.id, now)
         sid = current.submission_id
         assert sid is not None
         state = self._load(repo, officer, unit, current, reports, found, now)
@@ -332,22 +333,6 @@ class Conversations:
             notices = submitted_notices(repo, unit, round_, now, self.zone)
         outcome = Outcome(replies, notices, stale_press=stale)
         return Handled(outcome, reorder.undo_of(sid, state, new_state), place)
-
-    @staticmethod
-    def _start(repo: Repository, unit: Unit, report: chat_turn.OpenReport) -> chat_turn.OpenReport:
-        """The unit's first message in a round starts its report."""
-        assert report.round.id is not None and unit.id is not None
-        created = repo.submission(report.round.id, unit.id)
-        assert created is not None and created.id is not None
-        locked = repo.lock_submission(created.id)  # before reading it: no two editors read alike
-        return replace(
-            report,
-            submission_id=locked.id,
-            status=locked.status,
-            status_note=locked.status_note,
-            submitted_at=locked.submitted_at,
-            version=locked.version,
-        )
 
     def _put_in_place(
         self,
