@@ -23,6 +23,7 @@ from sqlalchemy import Select, and_, bindparam, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from storage import driver_sql
 from storage.models import (
     Answer,
     Membership,
@@ -133,7 +134,7 @@ def person(
     """The sender's row locked (one person's messages apply one at a time, whatever process
     took them), with their place, roles and units, and whether this update was handled."""
     params = {"platform": platform, "external_id": external_id, "update_key": update_key}
-    rows = repo.session.connection().execute(PERSON, params).all()
+    rows = driver_sql.execute(repo.connection(), PERSON, params)
     if not rows:
         return None
     head = rows[0]
@@ -225,14 +226,14 @@ def reports(repo: Repository, unit: Unit) -> Reports:
     """Every open round with the unit's report in it (locked, so no two editors read alike),
     and who reviews the unit, in one statement."""
     assert unit.id is not None
-    connection = repo.session.connection()
+    connection = repo.connection()
     postgres = connection.dialect.name == "postgresql"
     reviewed = unit.parent_id is not None
     query = REPORTS[(postgres, reviewed)]
     params = {"unit_id": unit.id, "parent_id": unit.parent_id}
     seen: dict[int, OpenReport] = {}
     parent_name, names, first_round = None, [], None
-    for row in connection.execute(query, params):
+    for row in driver_sql.execute(connection, query, params):
         first_round = row.id if first_round is None else first_round
         if reviewed:  # each round's row repeats for every reviewer
             parent_name = row.parent_name
@@ -260,8 +261,8 @@ ANSWERS_OF = (
 
 def answer_rows(repo: Repository, submission_id: int) -> list[Any]:
     """Every stored answer of a report (code, value, skipped, note): read when not cached."""
-    connection = repo.session.connection()
-    return list(connection.execute(ANSWERS_OF, {"submission_id": submission_id}))
+    connection = repo.connection()
+    return driver_sql.execute(connection, ANSWERS_OF, {"submission_id": submission_id})
 
 
 @dataclass(frozen=True)
@@ -315,8 +316,10 @@ def write_answers(
         for row in rows
     ]
     repo.session.flush()  # a Core statement: what the session holds goes first
-    connection = repo.session.connection()
-    connection.execute(WRITE_ANSWERS[connection.dialect.name == "postgresql"], values)
+    connection = repo.connection()
+    driver_sql.execute_many(
+        connection, WRITE_ANSWERS[connection.dialect.name == "postgresql"], values
+    )
 
 
 def _start_statement(postgres: bool) -> Any:
@@ -351,9 +354,10 @@ def start_report(repo: Repository, report: OpenReport, unit_id: int, now: dateti
     """
     assert report.round.id is not None
     repo.session.flush()  # a Core statement: what the session holds goes first
-    connection = repo.session.connection()
+    connection = repo.connection()
     params = {"round_id": report.round.id, "unit_id": unit_id, "now": as_utc(now)}
-    row = connection.execute(START_REPORT[connection.dialect.name == "postgresql"], params).first()
+    statement = START_REPORT[connection.dialect.name == "postgresql"]
+    row = next(iter(driver_sql.execute(connection, statement, params)), None)
     if row is None:
         found = repo.submission(report.round.id, unit_id, create=False)
         assert found is not None and found.id is not None

@@ -18,13 +18,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import BigInteger, Text, bindparam, case, delete, func, or_, update
+from sqlalchemy import BigInteger, Connection, Text, bindparam, case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from flows import catalog, safe_text
 from flows.catalog import Template
+from storage import driver_sql
 from storage.errors import (
     DeadlineBeforeCutoff,
     InvalidChoice,
@@ -124,6 +125,15 @@ class Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
+        self._connection: Connection | None = None
+
+    def connection(self) -> Connection:
+        """The transaction's connection, asked of the session once: the hot path's Core
+        statements run on it several times a message."""
+        connection = self._connection
+        if connection is None:
+            connection = self._connection = self.session.connection()
+        return connection
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once this repository's writes are committed; never if they are not
@@ -915,8 +925,10 @@ class Repository:
         (``place``) where the message left them: one statement, on the row every message of
         theirs locks first."""
         self.session.flush()  # a Core statement: what the session holds goes first
-        self.session.connection().execute(
-            NOTE_APPLIED, {"person": user_id, "seq": seq, "now": as_utc(now), "new_place": place}
+        driver_sql.execute(
+            self.connection(),
+            NOTE_APPLIED,
+            {"person": user_id, "seq": seq, "now": as_utc(now), "new_place": place},
         )
 
     # --- processed chat updates -----------------------------------------------------------------
@@ -944,7 +956,8 @@ class Repository:
         and ``undo`` let a late update of the same person replay this one after itself.
         """
         self.session.flush()  # a Core statement: what the session holds goes first
-        self.session.connection().execute(
+        driver_sql.execute(
+            self.connection(),
             RECORD_UPDATE,
             {
                 "platform": platform,
@@ -956,6 +969,7 @@ class Repository:
                 "event": event,
                 "undo": undo,
             },
+            columns=True,
         )
 
     def updates_after(self, user_id: int, seq: int, since: datetime) -> list[ProcessedUpdate]:
