@@ -1,4 +1,5 @@
-"""Requests to the Bot API beyond the connection pool wait in front of it, not inside it.
+"""Requests to the Bot API beyond the connection pool wait in front of it, not inside it, and
+the pool checks its idle connections with one poll each.
 
 Inside httpx's pool they would cost more the more there are, and fail after the pool timeout;
 in front of it they wait as long as it takes and all go through.
@@ -9,8 +10,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from _pytest.monkeypatch import MonkeyPatch
 from aiohttp import web
 
+from bot.transports.telegram import request as bot_request
 from bot.transports.telegram.request import BoundedRequest
 
 
@@ -43,3 +46,42 @@ async def test_requests_beyond_the_pool_wait_their_turn_and_all_go_through() -> 
         await runner.cleanup()
     assert results == [True] * 20
     assert most == 3
+
+
+@pytest.mark.asyncio
+async def test_a_connection_the_server_closed_while_idle_is_seen_by_the_poll_and_not_reused(
+    monkeypatch: MonkeyPatch,
+) -> None:
+    peers: list[object] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        return web.json_response({"ok": True, "result": True})
+
+    checks: list[bool] = []
+    real_check = bot_request.socket_readable
+
+    def counted(sock: object) -> bool:
+        checks.append(readable := real_check(sock))  # type: ignore[arg-type]
+        return readable
+
+    monkeypatch.setattr(bot_request, "socket_readable", counted)
+    app = web.Application()
+    app.router.add_post("/botTOKEN/sendMessage", answer)
+    # The server drops a connection idle for 50 ms.
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=0.05)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/botTOKEN/sendMessage"
+    request = BoundedRequest(connection_pool_size=2)
+    await request.initialize()
+    try:
+        assert await request.post(url) is True
+        await asyncio.sleep(0.3)
+        assert await request.post(url) is True
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    assert True in checks  # the closed connection, found by the poll
+    assert len(peers) == 2 and peers[0] != peers[1]  # and a new one made for the second

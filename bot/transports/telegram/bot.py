@@ -95,7 +95,7 @@ class TelegramBot:
             # One at a time and in order: each update only takes its place in a line here and
             # is then handled in a task of its own (see admit).
             .concurrent_updates(False)
-            .request(BoundedRequest())
+            .request(BoundedRequest(settings.telegram_connections))
             # Its read timeout comes on top of the long poll's own timeout. It also bounds the
             # one getUpdates PTB sends while stopping (to confirm the last updates), which a
             # server that has gone silent would otherwise hold for the default 5 s.
