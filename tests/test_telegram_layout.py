@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat.message_split import utf16_len
 from bot.transports.telegram.layout import keyboard, split_message
@@ -60,3 +61,20 @@ def test_callback_data_over_64_bytes_is_refused():
 
 def test_longest_real_callback_data_fits():
     assert len(b"pick:VII.5.3.3:1") <= 64
+
+
+def test_the_same_options_give_the_same_keyboard_whose_json_is_ptbs_own():
+    options = (Option("skip:III.2.1", "Bỏ qua"), Option("back:III.2.1", "Quay lại"))
+    markup = keyboard(options)
+    assert keyboard(tuple(options)) is markup
+    plain = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Bỏ qua", callback_data="skip:III.2.1"),
+                InlineKeyboardButton("Quay lại", callback_data="back:III.2.1"),
+            ]
+        ]
+    )
+    assert markup is not None and markup.to_dict() == plain.to_dict()
+    markup.to_dict()["inline_keyboard"] = []  # a caller's change stays in its own copy
+    assert markup.to_dict() == plain.to_dict()
