@@ -62,7 +62,6 @@ class LoopBatches:
         self.store = store
         self.max_batch = max_batch
         self._waiting: list[_Job[Any]] = []
-        self.batches = 0  # transactions run: a benchmark divides the messages by it
 
     def submit(self, work: Work[T], on_conflict: Fallback[T] | None = None) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
@@ -78,7 +77,6 @@ class LoopBatches:
             asyncio.get_running_loop().call_soon(self._flush)
         live = [job for job in jobs if not job.future.cancelled()]
         if live:
-            self.batches += 1
             write_batch(self.store, live)
 
 
