@@ -95,7 +95,11 @@ class User(SQLModel, table=True):
 
 class Membership(SQLModel, table=True):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "unit_id"),
+        # The reviewers above a unit, read with every answer (storage/chat_turn.reports).
+        Index("ix_memberships_unit_id_role", "unit_id", "role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)

@@ -9,10 +9,12 @@ process's change (another officer, a reviewer, a second bot process) must always
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from chat_officer import ZONE, Officer
 from seed_000 import stored_report
+from sqlalchemy import event
 from statement_count import counted
 
 from bot.chat.conversations import Conversations
@@ -35,6 +37,43 @@ def test_an_answer_reads_twice_and_writes_three_times_at_most(store: Store) -> N
     assert "✓ Đã lưu I.2.1: 37" in reply
     assert statements["read"] <= READS, statements
     assert statements["write"] <= WRITES, statements
+
+
+def test_every_statement_of_an_answer_finds_its_rows_by_an_index_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    """No statement may scan a table that grows with the province, nor build a throwaway
+    index to avoid it (SQLite's AUTOMATIC index, once made for the reviewers above a unit):
+    either would make each answer dearer with every commune added. Only `rounds`, a few rows a
+    quarter, is read whole."""
+    store = Store(f"sqlite:///{tmp_path}/plans.sqlite3")
+    try:
+        officer = Officer(store)
+        said(officer, Text("3"))  # I.1
+        sent: list[tuple[str, Any]] = []
+
+        def keep(
+            _c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, many: bool
+        ) -> None:
+            sent.append((statement, parameters[0] if many else parameters))
+
+        event.listen(store.engine, "before_cursor_execute", keep)
+        said(officer, Text("37"))
+        event.remove(store.engine, "before_cursor_execute", keep)
+        plans = []
+        with store.engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            for statement, parameters in sent:
+                if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE"):
+                    plan = driver.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                    plans += [row[3] for row in plan.fetchall()]
+    finally:
+        store.dispose()
+    assert len([s for s, _ in sent if s.lstrip().upper().startswith("SELECT")]) == READS
+    assert any("memberships" in step for step in plans)  # the reviewers were read
+    assert not [step for step in plans if "AUTOMATIC" in step], plans
+    assert [step for step in plans if step.startswith("SCAN")] == ["SCAN rounds"], plans
 
 
 def test_an_answer_that_completes_a_ratio_still_writes_the_answers_once(store: Store) -> None:
