@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from flows import texts
 from flows.catalog import Indicator, Kind
@@ -205,8 +206,12 @@ def show(indicator: Indicator, value: Value | None, *, with_unit: bool = True) -
     return f"{number} {indicator.unit}" if indicator.unit != "%" else f"{number} %"
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Compare typed words without case, accents or stray spaces: 'bo qua' matches 'Bỏ qua'."""
+    """Compare typed words without case, accents or stray spaces: 'bo qua' matches 'Bỏ qua'.
+
+    Kept per text: every typed message is folded against the labels of every option offered,
+    and the labels are few and the same each time."""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
