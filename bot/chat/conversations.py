@@ -1,12 +1,14 @@
 """The imperative shell around the engine, shared by every chat transport.
 
-One incoming message is one database transaction. Its first statement locks the sender's row,
-so one person's messages are applied one at a time whatever process received them; then the
-officer's report (its submission row locked before anything is read), the pure engine, every
-changed answer with its audit row, the new place, the notices for others (in the outbox), the
-update's record, one commit, and only then the replies go back to the transport. A crash at any
-point loses at most a reply, never a saved answer, and a second phone sees the same report on
-its next message.
+One incoming message is one unit of work, all of it stored or none: on PostgreSQL a
+transaction of its own, on SQLite a SAVEPOINT inside a transaction shared with the messages of
+the same pass of the event loop, which one COMMIT makes durable together (storage/group_commit).
+Its first statement locks the sender's row, so one person's messages are applied one at a time
+whatever process received them; then the officer's report (its submission row locked before
+anything is read), the pure engine, every changed answer with its audit row, the new place, the
+notices for others (in the outbox), the update's record, the commit, and only then the replies
+go back to the transport. A crash at any point loses at most a reply, never a saved answer, and
+a second phone sees the same report on its next message.
 
 An answer reads twice and writes three times at most (storage/chat_turn): the report itself is
 kept in this process's memory between messages (bot/chat/report_cache) and trusted only while
