@@ -51,6 +51,7 @@ from telegram_bench import (  # noqa: E402
 )
 
 from bot.service.settings import Settings  # noqa: E402
+from bot.transports.priority_limiter import ARRIVAL_MARGIN, WINDOW  # noqa: E402
 from flows import texts  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -135,7 +136,9 @@ def run(officers: int, answering: int, think: float, tmp: Path) -> None:
     )
     print(
         f"  first → last       {span:.1f} s  "
-        f"(≈ {(len(times) + handled) / LIMIT:.0f} s expected for all sends at {LIMIT:g}/s)"
+        f"(≈ {(len(times) + handled) * (WINDOW + ARRIVAL_MARGIN) / LIMIT:.0f} s expected for "
+        f"all sends at {LIMIT:g} per {WINDOW + ARRIVAL_MARGIN:g} s, the limit less the margin "
+        "kept for uneven arrival)"
     )
     print(
         f"  busiest second     {busiest_second(sends)} sendMessage calls at the fake "
