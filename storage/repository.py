@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import BigInteger, Connection, Text, bindparam, case, delete, func, or_, update
@@ -726,12 +727,11 @@ class Repository:
         templates this one ``continues`` count too (a commune's last `xa` report before its
         first `xa-2025` one).
         """
-        params = {
-            "unit_id": unit_id,
-            "templates": [round_.template, *continues],
-            "cutoff_end": round_.cutoff_end,
-        }
-        rows = self.session.connection().execute(PREVIOUS_VALUES, params)
+        templates = [round_.template, *continues]
+        params: dict[str, Any] = {"unit_id": unit_id, "cutoff_end": round_.cutoff_end}
+        params.update((f"template_{n}", template) for n, template in enumerate(templates))
+        statement = _previous_values(len(templates))
+        rows = driver_sql.execute(self.connection(), statement, params)
         return {code: value for code, value in rows}
 
     def save_answer(
@@ -1235,9 +1235,11 @@ def _note_applied() -> Any:
 NOTE_APPLIED = _note_applied()
 
 
-def _previous_values() -> Any:
-    """Built once (composing it cost more than running it): the figures of the unit's latest
-    earlier report that holds one, in one statement."""
+@lru_cache(maxsize=8)
+def _previous_values(templates: int) -> Any:
+    """Built once per number of templates (composing it cost more than running it, and an
+    expanding IN would be rendered again at every run): the figures of the unit's latest
+    earlier report that holds one, in one statement run on the driver (storage/driver_sql)."""
     figure = aliased(Answer)  # its own name: the outer query reads answers too
     has_figure = (
         select(figure.id)
@@ -1253,7 +1255,7 @@ def _previous_values() -> Any:
         .join(Round, col(Round.id) == col(Submission.round_id))
         .where(
             col(Submission.unit_id) == bindparam("unit_id"),
-            col(Round.template).in_(bindparam("templates", expanding=True)),
+            col(Round.template).in_([bindparam(f"template_{n}") for n in range(templates)]),
             col(Round.cutoff_end) < bindparam("cutoff_end"),
             has_figure,
         )
@@ -1267,7 +1269,6 @@ def _previous_values() -> Any:
     )
 
 
-PREVIOUS_VALUES = _previous_values()
 RECORD_UPDATE = ProcessedUpdate.__table__.insert()  # type: ignore[attr-defined]
 
 
