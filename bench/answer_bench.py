@@ -3,9 +3,11 @@
 The Telegram benchmark measures a whole bot, network and python-telegram-bot included; this one
 isolates what the product adds to each answer (the dialogue engine and storage), so a change to
 the hot path shows up here undiluted: SQL statements per answer (reads and writes, counted on
-the engine), CPU and wall time per answer. ``Conversations.handle`` is called directly, as the
-Telegram and Zalo transports call it, on a SQLite file (WAL, ``synchronous=FULL``): every answer
-is committed before the next.
+the engine), CPU and wall time per answer, on a SQLite file (WAL, ``synchronous=FULL``). Two
+ways: one message at a time through ``Conversations.handle`` (the console and the command line;
+a commit each), and as the Telegram and Zalo bots apply them on SQLite, through
+``Conversations.apply``, the messages of one pass of the event loop sharing a commit. Either
+way every answer is committed before its reply.
 
 Each officer's first message (``SCRIPT[0]``, which opens the report) is a warm-up, not measured;
 then the remaining lines go round-robin over the officers, so consecutive answers belong to
@@ -43,6 +45,9 @@ from storage.db import Store  # noqa: E402
 from storage.group_commit import MAX_BATCH  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+RW = ("read", "write")  # the statement kinds counted apart; any other is listed by its verb
 
 
 @dataclass(frozen=True)
@@ -130,9 +135,6 @@ def measure(url: str, officers: int, together: bool, profiler: cProfile.Profile 
 async def _each(script: tuple[str, ...] | list[str], run: Callable[[str], Awaitable[None]]) -> None:
     for line in script:
         await run(line)
-
-
-RW = ("read", "write")
 
 
 def run(tmp: Path, url: str | None, officers: int, profile: bool) -> None:

@@ -365,6 +365,8 @@ def main() -> None:
         "default: a fresh SQLite file per officer count and trial",
     )
     args = parser.parse_args()
+    if args.trials < 1:
+        parser.error("--trials must be at least 1")
     if args.database_url and (len(args.officers) != 1 or args.trials != 1):
         parser.error("--database-url takes one --officers count and --trials 1: each needs its own")
     with tempfile.TemporaryDirectory() as name:

@@ -206,13 +206,23 @@ def show(indicator: Indicator, value: Value | None, *, with_unit: bool = True) -
     return f"{number} {indicator.unit}" if indicator.unit != "%" else f"{number} %"
 
 
-@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Compare typed words without case, accents or stray spaces: 'bo qua' matches 'Bỏ qua'.
 
-    Kept per text: every typed message is folded against the labels of every option offered,
-    and the labels are few and the same each time."""
+    Short texts are kept folded: every typed message is folded against the label of every
+    option offered, the same few labels each time. A long text (a note) is folded afresh, so
+    what people type cannot fill the memory."""
+    return _fold_kept(text) if len(text) <= KEPT_FOLD else _fold(text)
+
+
+KEPT_FOLD = 100  # characters: option labels and typed answers, not notes
+
+
+def _fold(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.casefold().split())
+
+
+_fold_kept = lru_cache(maxsize=4096)(_fold)

@@ -35,8 +35,8 @@ class Keyboard(InlineKeyboardMarkup):
         object.__setattr__(self, "_as_dict", super().to_dict())
 
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
-        # PTB only serialises what it gets (RequestParameter); the copy is one level deep,
-        # so a caller that changed the dict would not change the keyboard's next request.
+        # PTB only serialises what it gets (RequestParameter). The copy is one level deep: a
+        # caller that replaced a key would not change the next request; the rows are shared.
         return dict(self._as_dict) if recursive else super().to_dict(recursive)
 
 
