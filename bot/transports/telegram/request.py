@@ -34,7 +34,9 @@ import httpcore
 import httpx
 from telegram.request import HTTPXRequest
 
-POOL_SIZE = 16
+from bot.service.settings import Settings
+
+POOL_SIZE: int = Settings.model_fields["telegram_connections"].default  # TELEGRAM_CONNECTIONS
 
 
 def socket_readable(sock: socket.socket | None) -> bool:
