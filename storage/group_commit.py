@@ -8,11 +8,18 @@ thread and the event loop hand the GIL back and forth dozens of times a message,
 Telegram benchmark measured as the loop's own CPU per message up by half and the bot handling
 half as many messages (bench/telegram_bench.py). So on SQLite the transports' messages are
 applied on the event loop itself: those that arrive in one pass of the loop (a getUpdates
-batch, a burst of webhook calls) are applied in one transaction, each in a SAVEPOINT of its own
-(one that fails is rolled back alone and its caller gets the error), and one COMMIT makes them
-all durable together. No caller's future resolves before that commit, so every reply still
-follows its answer onto the disk, and what a message asked to run after its commit
+batch, a burst of webhook calls) are applied in one transaction, and one COMMIT makes them all
+durable together. No caller's future resolves before that commit, so every reply still follows
+its answer onto the disk, and what a message asked to run after its commit
 (``Repository.after_commit``) runs first.
+
+Each message keeps its own fate: if one fails, the whole transaction is rolled back and the
+batch applied again with each message in a SAVEPOINT of its own, so the one that fails is rolled
+back alone and its caller gets the error. Messages almost never fail, so the first attempt takes
+no savepoints, whose bookkeeping in SQLAlchemy's session cost a tenth of an answer; running a
+message twice is safe because nothing of the first attempt was committed and a message changes
+nothing outside the database before its commit (what it keeps in memory waits for
+``Repository.after_commit``).
 
 PostgreSQL locks rows, not the database, and waits on the network, so its messages run side by
 side on threads, each in its own transaction; batching them would make one transaction hold
@@ -89,13 +96,10 @@ def write_batch(store: Store, jobs: list[_Job[Any]]) -> None:
         except Exception as exc:
             job.future.set_exception(exc)
         return
-    done: list[tuple[_Job[Any], Any, Repository]] = []
     try:
-        with store.session() as session:
-            for job in jobs:
-                applied = _in_savepoint(session, job)
-                if applied is not None:
-                    done.append((job, *applied))
+        done = _all_or_none(store, jobs)
+        if done is None:  # one of them failed: each on its own this time
+            done = _each_in_a_savepoint(store, jobs)
     except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
         log.error("a batch of %d messages failed: %s: %s", len(jobs), type(exc).__name__, exc)
         for job in jobs:
@@ -105,6 +109,41 @@ def write_batch(store: Store, jobs: list[_Job[Any]]) -> None:
     for job, result, repo in done:
         repo.run_after_commit()
         job.future.set_result(result)
+
+
+class _OneFailed(Exception):
+    """Leaves the first attempt's transaction, which rolls it back."""
+
+
+Done = list[tuple[_Job[Any], Any, Repository]]
+
+
+def _all_or_none(store: Store, jobs: list[_Job[Any]]) -> Done | None:
+    """Every job in one transaction without savepoints, committed; None (and nothing stored)
+    as soon as one fails."""
+    done: Done = []
+    try:
+        with store.session() as session:
+            for job in jobs:
+                repo = Repository(session)
+                try:
+                    result = job.work(repo)
+                except Exception as exc:
+                    raise _OneFailed from exc
+                done.append((job, result, repo))
+    except _OneFailed:
+        return None
+    return done
+
+
+def _each_in_a_savepoint(store: Store, jobs: list[_Job[Any]]) -> Done:
+    done: Done = []
+    with store.session() as session:
+        for job in jobs:
+            applied = _in_savepoint(session, job)
+            if applied is not None:
+                done.append((job, *applied))
+    return done
 
 
 def _in_savepoint(session: Session, job: _Job[T]) -> tuple[T, Repository] | None:

@@ -1,8 +1,9 @@
 """The imperative shell around the engine, shared by every chat transport.
 
 One incoming message is one unit of work, all of it stored or none: on PostgreSQL a
-transaction of its own, on SQLite a SAVEPOINT inside a transaction shared with the messages of
-the same pass of the event loop, which one COMMIT makes durable together (storage/group_commit).
+transaction of its own, on SQLite a part of a transaction shared with the messages of the same
+pass of the event loop, which one COMMIT makes durable together (storage/group_commit: if one
+fails, the others are applied again without it).
 Its first statement locks the sender's row, so one person's messages are applied one at a time
 whatever process received them; then the officer's report (its submission row locked before
 anything is read), the pure engine, every changed answer with its audit row, the new place, the

@@ -1,8 +1,9 @@
 """Messages applied from the event loop: on SQLite those of one pass share one transaction.
 
-Each keeps its own fate (a SAVEPOINT each: one that fails is rolled back alone), a duplicate
-of an update recorded in the same batch is answered from the record, and no caller hears back
-before the commit. On PostgreSQL each message is its own transaction, on a thread.
+Each keeps its own fate (when one fails, the batch is applied again with a SAVEPOINT each, so
+that one is rolled back alone), a duplicate of an update recorded in the same batch is answered
+from the record, and no caller hears back before the commit. On PostgreSQL each message is its
+own transaction, on a thread.
 """
 
 from __future__ import annotations
@@ -95,6 +96,34 @@ def test_answers_arriving_together_on_sqlite_are_committed_by_one_transaction(
         ]
         for n in range(len(senders)):  # every figure in its own report, once
             assert recorded(store, f"u{n}") is not None
+    finally:
+        store.dispose()
+
+
+def sent_to_sqlite(store: Store) -> list[str]:
+    """Every statement the SQLite driver runs from now on, savepoints included (they bypass
+    SQLAlchemy's cursor events: storage/db)."""
+    sent: list[str] = []
+    store.engine.dispose()  # new connections, each traced from the start
+    event.listen(
+        store.engine,
+        "connect",
+        lambda driver, _record: driver.set_trace_callback(sent.append),
+    )
+    return sent
+
+
+def test_a_batch_where_nothing_fails_takes_no_savepoints(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path)
+    try:
+        sent = sent_to_sqlite(store)
+
+        async def batch() -> list[Any]:
+            return await asyncio.gather(*(store.apply(record(k)) for k in "abc"))
+
+        assert asyncio.run(batch()) == ["a", "b", "c"]
+        assert [s for s in sent if "SAVEPOINT" in s.upper()] == []
+        assert sum(s.upper().startswith("COMMIT") for s in sent) == 1
     finally:
         store.dispose()
 
