@@ -13,7 +13,8 @@ Each officer's first message (``SCRIPT[0]``, which opens the report) is a warm-u
 then the remaining lines go round-robin over the officers, so consecutive answers belong to
 different people, as they would under load.
 
-    .venv/bin/python bench/answer_bench.py [--officers 200] [--database-url URL] [--profile]
+    .venv/bin/python bench/answer_bench.py [--officers 200] [--trials 3] [--profile]
+        [--database-url URL]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import pstats
 import sys
 import tempfile
@@ -70,6 +72,10 @@ def measure(url: str, officers: int, together: bool, profiler: cProfile.Profile 
     store = Store(url)
     try:
         conversations = Conversations(store, ZONE)
+        # As the bot does once started (bot/service/runner): what start-up made is left out of
+        # the collector's rounds, so a full collection falling in the measured window costs
+        # what it would cost the bot, not a scan of the whole interpreter.
+        gc.freeze()
         seq = 0
 
         def message(n: int, line: str) -> tuple[Sender, Text, str, int]:
@@ -119,6 +125,7 @@ def measure(url: str, officers: int, together: bool, profiler: cProfile.Profile 
         event.remove(store.engine, "commit", commit)
     finally:
         store.dispose()
+        gc.unfreeze()
     answers = officers * (len(SCRIPT) - 1)
     other = ", ".join(f"{k} {v / answers:.2f}" for k, v in counts.items() if k not in RW)
     return Row(
@@ -137,11 +144,12 @@ async def _each(script: tuple[str, ...] | list[str], run: Callable[[str], Awaita
         await run(line)
 
 
-def run(tmp: Path, url: str | None, officers: int, profile: bool) -> None:
+def run(tmp: Path, url: str | None, officers: int, profile: bool, trials: int) -> None:
     backend = (url or "sqlite").split(":", 1)[0]
     print(
         f"In-process answers: {officers} officers, {officers * (len(SCRIPT) - 1)} answers "
-        f"measured (after {officers} warm-up), on {backend}; engine + storage, this process"
+        f"measured (after {officers} warm-up), on {backend}; engine + storage, this process; "
+        f"best of {trials} trials, each on a fresh database"
         + ("; profiled, so inflated" if profile else "")
     )
     print(f"{'per answer':24}{'reads':>7}{'writes':>8}{'CPU ms':>8}{'wall ms':>9}{'commits':>9}")
@@ -150,7 +158,15 @@ def run(tmp: Path, url: str | None, officers: int, profile: bool) -> None:
     if backend == "sqlite":  # on PostgreSQL the bots apply each message on a thread, alone
         modes.append(("as the bots apply them", True))
     for i, (name, together) in enumerate(modes):
-        row = measure(url or f"sqlite:///{tmp}/answers-{i}.sqlite3", officers, together, profiler)
+        rows = [
+            measure(
+                url or f"sqlite:///{tmp}/answers-{i}-{trial}.sqlite3", officers, together, profiler
+            )
+            for trial in range(trials)
+        ]
+        # The least CPU of the trials: what the work costs when the machine's neighbours are
+        # quiet; statements and commits are the same in every trial.
+        row = min(rows, key=lambda r: r.cpu_ms)
         print(
             f"{name:24}{row.reads:>7.2f}{row.writes:>8.2f}{row.cpu_ms:>8.2f}"
             f"{row.wall_ms:>9.2f}{row.commits:>9}"
@@ -175,9 +191,14 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=200)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top 30")
+    parser.add_argument("--trials", type=int, default=3, help="each mode's best of this many")
     args = parser.parse_args()
+    if args.trials < 1:
+        parser.error("--trials must be at least 1")
+    if args.database_url and args.trials != 1:
+        parser.error("--database-url takes --trials 1: each trial needs a fresh database")
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp), args.database_url, args.officers, args.profile)
+        run(Path(tmp), args.database_url, args.officers, args.profile, args.trials)
 
 
 if __name__ == "__main__":

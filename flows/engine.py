@@ -265,6 +265,16 @@ def prompt(state: State, *, hint: bool | None = None) -> Reply:
     return _question(report, ind, hint=hint)
 
 
+def _offered(state: State) -> tuple[Option, ...]:
+    """The options of ``prompt(state)``; a question's without writing out its text."""
+    settled = _settled(state)
+    report, session = settled.report, settled.session
+    if report.status in EDITABLE and session.code is not None and session.pending is None:
+        ind = report.template.by_code[session.code]
+        return _question_options(report, ind, _position(report, ind))
+    return prompt(settled).options
+
+
 def _soft_prompt(report: Report, ind: Indicator, pending: Pending) -> Reply:
     shown = ans.show(ind, _decimal(pending.readings[0]))
     if pending.why.startswith("above:"):
@@ -325,7 +335,7 @@ def _question(report: Report, ind: Indicator, *, hint: bool | None = None) -> Re
     """The question; the input hint once per section (or kind), and again after an error."""
     template = report.template
     asked = report.asked
-    index = next(n for n, i in enumerate(asked, 1) if i.code == ind.code)
+    index = _position(report, ind)
     section = template.section(ind.section)
     unit = f" ({ind.unit})" if ind.unit and ind.kind is not Kind.CHOICE else ""
     lines = [
@@ -347,7 +357,19 @@ def _question(report: Report, ind: Indicator, *, hint: bool | None = None) -> Re
         lines.append(f"💡 {ind.hint}")
     if hint if hint is not None else _starts_a_kind(asked, index - 1):
         lines.append(texts.INPUT_HINTS[ind.kind.value])
+    return Reply("\n".join(lines), _question_options(report, ind, index), asks=True)
 
+
+def _position(report: Report, ind: Indicator) -> int:
+    """The question's number among those asked, from 1."""
+    return next(n for n, i in enumerate(report.asked, 1) if i.code == ind.code)
+
+
+def _question_options(report: Report, ind: Indicator, index: int) -> tuple[Option, ...]:
+    """A question's buttons, apart from its text: typed words and presses are matched
+    against them without writing out the question they belong to."""
+    previous = report.previous.get(ind.code)
+    current = report.answers.get(ind.code, Answer())
     options: list[Option] = [
         Option(f"set:{ind.code}:{c.code}", f"{c.code} = {c.label}", str(c.code))
         for c in ind.choices
@@ -359,7 +381,7 @@ def _question(report: Report, ind: Indicator, *, hint: bool | None = None) -> Re
     options.append(Option(f"skip:{ind.code}", texts.SKIP))
     if index > 1:
         options.append(Option(f"back:{ind.code}", texts.BACK))
-    return Reply("\n".join(lines), tuple(options), asks=True)
+    return tuple(options)
 
 
 def _starts_a_kind(asked: tuple[Indicator, ...], position: int) -> bool:
@@ -420,7 +442,7 @@ ANYTIME_WORDS = {
 def _find_option(state: State, option_id: str) -> Option | None:
     if option_id in ANYTIME:
         return Option(option_id, ANYTIME[option_id])
-    return next((o for o in prompt(state).options if o.id == option_id), None)
+    return next((o for o in _offered(state) if o.id == option_id), None)
 
 
 def _match_typed(state: State, typed: str) -> Option | None:
@@ -428,7 +450,7 @@ def _match_typed(state: State, typed: str) -> Option | None:
     wanted = ans.fold(typed)
     if not wanted:
         return None
-    options = prompt(state).options
+    options = _offered(state)
     for option in options:
         if option.key is not None and wanted == option.key:
             return option
