@@ -16,7 +16,7 @@ would remind every officer inside the measured window). Timing starts once the b
 a warm-up message, so start-up is not measured. Each bot runs twice per officer count, in turn
 (echo, CCHC, echo, CCHC; each CCHC run on a fresh database) and its faster run is printed.
 
-    .venv/bin/python bench/telegram_bench.py [--officers 200 1000] [--trials 2] [--database-url URL]
+    .venv/bin/python bench/telegram_bench.py [--officers 200 1000] [--trials 3] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ SCRIPT = ["Bắt đầu", "3", "37", "35", "2", "0"]
 OFFICER_COUNTS = (200, 1000)
 # Runs of each bot per count, echo and CCHC in turn: a shared machine's speed drifts by a third
 # from one minute to the next, and one run each could catch one bot at a slow moment.
-TRIALS = 2
+TRIALS = 3
 # Someone who is not an officer: the bot's answer to them says it is up and polling.
 WARM_UP_USER = 6_999_999
 START_TIMEOUT = 60.0  # seconds for a bot process to answer its warm-up message
@@ -319,7 +319,7 @@ def print_table(officers: int, backend: str, echo: Result, cchc: Result, trials:
     print(
         f"Telegram: {officers} officers × {len(SCRIPT)} messages, each bot its own process, "
         f"fake Bot API on 127.0.0.1 (in the bench process), CCHC bot on {backend}, "
-        f"send limit off; each bot's best of {trials} trials, run in turn; {machine()}"
+        f"send limit off; each bot's best of {trials} trials, taking turns; {machine()}"
     )
     print(
         f"{'':22}{'updates/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/upd':>12}"
@@ -378,12 +378,14 @@ def main() -> None:
                     args.database_url or f"sqlite:///{tmp / f'telegram-{officers}-{trial}.sqlite3'}"
                 )
                 prepare(url, officers)
-                echoes.append(measure(officers, functools.partial(echo_bot, cwd=tmp)))
                 # Reminders off: the round just opened, so the start-up run would send every
                 # officer a reminder inside the measured window; this measures answering.
                 settings = {"TELEGRAM_MAX_MESSAGES_PER_SECOND": "0", "REMINDERS": "false"}
                 cchc = functools.partial(cchc_bot, cwd=tmp, DATABASE_URL=url, **settings)
-                products.append(measure(officers, cchc))
+                runs = [(echoes, functools.partial(echo_bot, cwd=tmp)), (products, cchc)]
+                # Each bot goes first in every other trial, so neither always follows the other.
+                for results, bot in runs if trial % 2 == 0 else reversed(runs):
+                    results.append(measure(officers, bot))
             if i:
                 print()
             print_table(officers, url.split(":", 1)[0], best(echoes), best(products), args.trials)
