@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from bot.transports.http_pool import make_lean
+
 TIMEOUT = 408  # getUpdates found nothing within its timeout
 TEXT_EVENT = "message.text.received"
 
@@ -72,7 +74,7 @@ def parse_event(data: Any) -> Incoming | None:
 class ZaloApi:
     def __init__(self, token: str, base_url: str, *, timeout: float = 15) -> None:
         self._url = f"{base_url.rstrip('/')}/bot{token}"
-        self._client = httpx.AsyncClient(timeout=timeout)
+        self._client = make_lean(httpx.AsyncClient(timeout=timeout))
 
     async def aclose(self) -> None:
         await self._client.aclose()
