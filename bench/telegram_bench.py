@@ -13,8 +13,9 @@ that any bot pays (issue 16: updates/s ratio ≥ 0.8, p99 ratio ≤ 2). The CPU 
 Telegram's own send limit is off here (it would cap both bots at 30 messages a second and
 measure nothing of the bot), and so are reminders (the round has just opened: a start-up run
 would remind every officer inside the measured window). Timing starts once the bot has answered
-a warm-up message, so start-up is not measured. Each bot runs twice per officer count, in turn
-(echo, CCHC, echo, CCHC; each CCHC run on a fresh database) and its faster run is printed.
+a warm-up message, so start-up is not measured. Each bot runs three times per officer count,
+the two taking turns at going first (echo, CCHC; CCHC, echo; echo, CCHC; each trial on a fresh
+database), and its fastest run is printed.
 
     .venv/bin/python bench/telegram_bench.py [--officers 200 1000] [--trials 3] [--database-url URL]
 """
@@ -51,7 +52,7 @@ from storage.db import Store  # noqa: E402
 # What each officer types: start, then five answers (I.1, I.2.1, I.2.2, I.3.1, I.3.2.1).
 SCRIPT = ["Bắt đầu", "3", "37", "35", "2", "0"]
 OFFICER_COUNTS = (200, 1000)
-# Runs of each bot per count, echo and CCHC in turn: a shared machine's speed drifts by a third
+# Runs of each bot per count, taking turns: a shared machine's speed drifts by a third
 # from one minute to the next, and one run each could catch one bot at a slow moment.
 TRIALS = 3
 # Someone who is not an officer: the bot's answer to them says it is up and polling.

@@ -16,10 +16,10 @@ its answer onto the disk, and what a message asked to run after its commit
 Each message keeps its own fate: if one fails, the whole transaction is rolled back and the
 batch applied again with each message in a SAVEPOINT of its own, so the one that fails is rolled
 back alone and its caller gets the error. Messages almost never fail, so the first attempt takes
-no savepoints, whose bookkeeping in SQLAlchemy's session cost a tenth of an answer; running a
-message twice is safe because nothing of the first attempt was committed and a message changes
-nothing outside the database before its commit (what it keeps in memory waits for
-``Repository.after_commit``).
+no savepoints, whose bookkeeping in SQLAlchemy's session was a quarter of a batched answer's
+CPU (bench/answer_bench.py). Running a message twice is safe: nothing of the first attempt was
+committed, and a message changes nothing outside the database before its commit (what it keeps
+in memory waits for ``Repository.after_commit``).
 
 PostgreSQL locks rows, not the database, and waits on the network, so its messages run side by
 side on threads, each in its own transaction; batching them would make one transaction hold
