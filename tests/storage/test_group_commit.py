@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from chat_officer import ZONE, Clock
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.chat.conversations import Conversations, Sender
 from bot.transports.console.demo import UNITS
@@ -145,6 +145,35 @@ def test_a_message_that_fails_in_a_batch_is_rolled_back_alone(tmp_path: Path) ->
         assert isinstance(b, RuntimeError) and str(b) == "b failed"
         assert recorded(store, "a") is not None and recorded(store, "c") is not None
         assert recorded(store, "b") is None  # its write went with it
+    finally:
+        store.dispose()
+
+
+def test_one_officers_answers_in_a_batch_that_fails_once_are_stored_once_and_in_order(
+    tmp_path: Path,
+) -> None:
+    store = sqlite_store(tmp_path)
+    try:
+        conversations, senders = officers(store)
+        officer = senders[0]
+
+        async def batch() -> list[Any]:
+            return await asyncio.gather(
+                conversations.apply(officer, Text("12"), update_key="a1", seq=1),
+                store.apply(record("broken", fail=True)),
+                conversations.apply(officer, Text("37"), update_key="a2", seq=2),
+                return_exceptions=True,
+            )
+
+        first, broken, second = asyncio.run(batch())
+        assert isinstance(broken, RuntimeError)
+        assert first.replies[0].text.startswith("✓ Đã lưu I.1: 12")
+        assert second.replies[0].text.startswith("✓ Đã lưu I.2.1: 37")
+        with store.engine.connect() as connection:
+            changes = connection.execute(
+                text("SELECT code, new FROM answer_changes WHERE field = 'value' ORDER BY id")
+            ).all()
+        assert [tuple(row) for row in changes] == [("I.1", "12"), ("I.2.1", "37")]
     finally:
         store.dispose()
 
